@@ -1,0 +1,419 @@
+package components
+
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+
+	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+)
+
+// ClusterType is the Pulumi type token of [Cluster]. Never change it without
+// pulumi.Aliases: every existing stack would replace its cluster.
+const ClusterType = "secure-aks:index:Cluster"
+
+// Cluster defaults. Each says where its value comes from.
+const (
+	// DefaultNodeCount is the system pool size when ClusterArgs.NodeCount is 0.
+	// It is `az aks create`'s own default.
+	DefaultNodeCount = 3
+	// MinNodeCount and MaxNodeCount bound ClusterArgs.NodeCount. AKS allows up to
+	// 1000 nodes per pool; this project caps the system pool at 100.
+	MinNodeCount = 1
+	MaxNodeCount = 100
+	// DefaultNodeVMSize is the system pool VM size: 2 vCPU and 8 GiB, the
+	// smallest general-purpose v5 size that AKS accepts for a system pool.
+	DefaultNodeVMSize = "Standard_D2s_v5"
+	// DefaultRotationPollInterval is the secrets-provider add-on's own default
+	// rotation poll interval (AZURE-FACTS.md: "the default is 2m").
+	DefaultRotationPollInterval = "2m"
+	// SecretsProviderAddon is the ARM key of the Key Vault CSI add-on. The CLI
+	// calls it azure-keyvault-secrets-provider; the walkthrough's
+	// "azurekeyvaultsecretsdriver" does not exist (AZURE-FACTS.md).
+	SecretsProviderAddon = "azureKeyvaultSecretsProvider"
+	// systemPoolName is the name of the system agent pool.
+	systemPoolName = "system"
+)
+
+// ClusterArgs configures a [Cluster]. The zero value of every optional field
+// selects the documented default; defaults never modify the caller's struct.
+//
+// Always on, not switchable: the OIDC issuer, the workload-identity webhook and
+// the Key Vault secrets-provider add-on.
+//
+// Anything not exposed here can be set with a pulumi.Transforms resource
+// option on the component, which applies to its children.
+type ClusterArgs struct {
+	// ResourceGroupName is the resource group of the cluster. Required.
+	// Changing it replaces the cluster.
+	ResourceGroupName pulumi.StringInput
+	// Location is the Azure region. Optional: by default the provider's
+	// azure-native:location. Changing it replaces the cluster.
+	Location pulumi.StringPtrInput
+	// Name is the cluster's Azure name. Optional: if empty the provider names it
+	// from the component name with a random suffix. If given: 1-63 letters,
+	// digits, underscores and hyphens, starting and ending with a letter or
+	// digit. Changing it replaces the cluster.
+	Name string
+	// KubernetesVersion is MAJOR.MINOR or MAJOR.MINOR.PATCH. Optional: by
+	// default AKS's default version at creation. Raising it upgrades in place.
+	KubernetesVersion string
+	// NodeCount is the system pool size, 1-100. Default DefaultNodeCount (3).
+	NodeCount int
+	// NodeVMSize is the system pool VM size, such as Standard_D4s_v5. Default
+	// DefaultNodeVMSize. Changing it replaces the system pool, and so the cluster.
+	NodeVMSize string
+	// AvailabilityZones spreads the system pool over these zones ("1", "2",
+	// "3"), each at most once. Optional: by default no zones. Changing it
+	// replaces the cluster.
+	AvailabilityZones []string
+	// SecretRotationEnabled turns on rotation in the secrets-provider add-on:
+	// mounted files are refreshed in place every RotationPollInterval. Optional:
+	// nil means true. Rotation is off in AKS unless set (AZURE-FACTS.md).
+	SecretRotationEnabled *bool
+	// RotationPollInterval is how often the add-on polls Key Vault when rotation
+	// is on: a Go duration of at least 1s, such as "2m". Default
+	// DefaultRotationPollInterval. It is a cluster-wide setting, updated in place.
+	RotationPollInterval string
+	// LocalAccountsDisabled turns off the cluster's local admin account and
+	// makes the cluster AAD-managed with Azure RBAC. AdminGroupObjectIDs is then
+	// required, and the Kubernetes provider uses the user kubeconfig through
+	// kubelogin (azurecli login). Default false: local accounts on.
+	LocalAccountsDisabled bool
+	// AdminGroupObjectIDs are Entra group object IDs (GUIDs) made cluster
+	// admins. Given any, the cluster is AAD-managed with Azure RBAC. Required,
+	// at least one, when LocalAccountsDisabled.
+	AdminGroupObjectIDs []string
+	// AuthorizedIPRanges limits the API server to these IPv4 addresses or CIDR
+	// ranges. Optional: by default the API server is open to all addresses.
+	AuthorizedIPRanges []string
+	// Tags are set on the cluster. Optional. At most 50; Azure's tag-name rules.
+	Tags map[string]string
+}
+
+// IdentityRef names an Entra identity by client (application) ID and object
+// (principal) ID.
+type IdentityRef struct {
+	ClientID pulumi.StringOutput
+	ObjectID pulumi.StringOutput
+}
+
+// Cluster is an AKS cluster with workload identity and the Key Vault secrets
+// provider, and a Kubernetes provider for deploying into it.
+type Cluster struct {
+	pulumi.ResourceState
+
+	// Name is the cluster's Azure name.
+	Name pulumi.StringOutput
+	// ID is the cluster's Azure resource ID.
+	ID pulumi.StringOutput
+	// OIDCIssuerURL is the cluster's OIDC issuer URL, ending in "/". Federated
+	// credentials must use it verbatim.
+	OIDCIssuerURL pulumi.StringOutput
+	// KubeletIdentity is the nodes' managed identity.
+	KubeletIdentity IdentityRef
+	// SecretsProviderIdentity is the managed identity of the secrets-provider
+	// add-on. Workload identity does not use it.
+	SecretsProviderIdentity IdentityRef
+	// Kubeconfig is the kubeconfig the Kubernetes provider uses, as a secret:
+	// the admin kubeconfig when local accounts are on; otherwise the user
+	// kubeconfig converted to run `kubelogin get-token --login azurecli`.
+	Kubeconfig pulumi.StringOutput
+	// KubernetesProvider deploys into the cluster. Its clusterIdentifier is the
+	// cluster ID, so a rotated kubeconfig does not replace it.
+	KubernetesProvider *kubernetes.Provider
+}
+
+// withDefaults returns a copy of a with every zero-valued default filled in.
+func (a ClusterArgs) withDefaults() ClusterArgs {
+	if a.NodeCount == 0 {
+		a.NodeCount = DefaultNodeCount
+	}
+	if a.NodeVMSize == "" {
+		a.NodeVMSize = DefaultNodeVMSize
+	}
+	if a.SecretRotationEnabled == nil {
+		a.SecretRotationEnabled = pulumi.BoolRef(true)
+	}
+	if a.RotationPollInterval == "" {
+		a.RotationPollInterval = DefaultRotationPollInterval
+	}
+	return a
+}
+
+// Validate applies the defaults to a copy of a and checks every rule. It
+// returns all broken rules joined, each a *[FieldError], or nil.
+func (a ClusterArgs) Validate() error {
+	a = a.withDefaults()
+	var fe fieldErrors
+	if a.ResourceGroupName == nil {
+		fe.add("ResourceGroupName", nil, "is required")
+	}
+	if a.Name != "" && !clusterNamePattern.MatchString(a.Name) {
+		fe.add("Name", a.Name, "must be 1-63 letters, digits, underscores or hyphens, starting and ending with a letter or digit")
+	}
+	if a.KubernetesVersion != "" {
+		if r := checkKubernetesVersion(a.KubernetesVersion); r != "" {
+			fe.add("KubernetesVersion", a.KubernetesVersion, r)
+		}
+	}
+	if a.NodeCount < MinNodeCount || a.NodeCount > MaxNodeCount {
+		fe.addf("NodeCount", a.NodeCount, "must be between %d and %d", MinNodeCount, MaxNodeCount)
+	}
+	if !vmSizePattern.MatchString(a.NodeVMSize) {
+		fe.add("NodeVMSize", a.NodeVMSize, "must be an Azure VM size such as Standard_D2s_v5")
+	}
+	for i, z := range a.AvailabilityZones {
+		if !slices.Contains([]string{"1", "2", "3"}, z) {
+			fe.add(fmt.Sprintf("AvailabilityZones[%d]", i), z, `must be "1", "2" or "3"`)
+		}
+	}
+	checkUnique(&fe, "AvailabilityZones", a.AvailabilityZones)
+	if r := checkPollInterval(a.RotationPollInterval); r != "" {
+		fe.add("RotationPollInterval", a.RotationPollInterval, r)
+	}
+	if a.LocalAccountsDisabled && len(a.AdminGroupObjectIDs) == 0 {
+		fe.add("AdminGroupObjectIDs", "", "must name at least one admin group when local accounts are disabled, or nobody can administer the cluster")
+	}
+	for i, id := range a.AdminGroupObjectIDs {
+		if r := checkGUID(id); r != "" {
+			fe.add(fmt.Sprintf("AdminGroupObjectIDs[%d]", i), id, r)
+		}
+	}
+	checkUnique(&fe, "AdminGroupObjectIDs", a.AdminGroupObjectIDs)
+	for i, r := range a.AuthorizedIPRanges {
+		if msg := checkIPv4Range(r); msg != "" {
+			fe.add(fmt.Sprintf("AuthorizedIPRanges[%d]", i), r, msg)
+		}
+	}
+	checkUnique(&fe, "AuthorizedIPRanges", a.AuthorizedIPRanges)
+	checkTags(&fe, "Tags", a.Tags)
+	return fe.err()
+}
+
+// NewCluster creates an AKS cluster with the OIDC issuer, workload identity and
+// the Key Vault secrets-provider add-on, plus a Kubernetes provider for it.
+// Invalid args register nothing.
+func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pulumi.ResourceOption) (*Cluster, error) {
+	if args == nil {
+		args = &ClusterArgs{}
+	}
+	a := args.withDefaults()
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+	}
+
+	c := &Cluster{}
+	if err := ctx.RegisterComponentResource(ClusterType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+	}
+
+	aks, err := containerservice.NewManagedCluster(ctx, name, a.managedClusterArgs(name), pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+	}
+
+	kubeconfig := a.kubeconfig(ctx, c, aks)
+	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
+		Kubeconfig: kubeconfig,
+		// A rotated kubeconfig must not replace the provider and every object
+		// under it (AZURE-FACTS.md, Pulumi specifics).
+		ClusterIdentifier: aks.ID().ToStringOutput(),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("creating cluster %q: kubernetes provider: %w", name, err)
+	}
+
+	c.Name = aks.Name
+	c.ID = aks.ID().ToStringOutput()
+	c.OIDCIssuerURL = aks.OidcIssuerProfile.IssuerURL().Elem()
+	kubelet := aks.IdentityProfile.MapIndex(pulumi.String("kubeletidentity"))
+	c.KubeletIdentity = IdentityRef{ClientID: kubelet.ClientId().Elem(), ObjectID: kubelet.ObjectId().Elem()}
+	addon := aks.AddonProfiles.MapIndex(pulumi.String(SecretsProviderAddon)).Identity()
+	c.SecretsProviderIdentity = IdentityRef{ClientID: addon.ClientId().Elem(), ObjectID: addon.ObjectId().Elem()}
+	c.Kubeconfig = kubeconfig
+	c.KubernetesProvider = provider
+
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"name":                            c.Name,
+		"id":                              c.ID,
+		"oidcIssuerUrl":                   c.OIDCIssuerURL,
+		"kubeletIdentityClientId":         c.KubeletIdentity.ClientID,
+		"kubeletIdentityObjectId":         c.KubeletIdentity.ObjectID,
+		"secretsProviderIdentityClientId": c.SecretsProviderIdentity.ClientID,
+		"secretsProviderIdentityObjectId": c.SecretsProviderIdentity.ObjectID,
+		"kubeconfig":                      c.Kubeconfig,
+	}); err != nil {
+		return nil, fmt.Errorf("creating cluster %q: registering outputs: %w", name, err)
+	}
+	return c, nil
+}
+
+// managedClusterArgs maps defaulted, validated args onto the ARM resource.
+func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedClusterArgs {
+	dnsPrefix := a.Name
+	if dnsPrefix == "" {
+		dnsPrefix = sanitizeAlnum(name, 40)
+	}
+	mc := &containerservice.ManagedClusterArgs{
+		ResourceGroupName: a.ResourceGroupName,
+		Location:          a.Location,
+		DnsPrefix:         pulumi.String(dnsPrefix),
+		Identity: &containerservice.ManagedClusterIdentityArgs{
+			Type: containerservice.ResourceIdentityTypeSystemAssigned,
+		},
+		EnableRBAC: pulumi.Bool(true),
+		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{
+			&containerservice.ManagedClusterAgentPoolProfileArgs{
+				Name:              pulumi.String(systemPoolName),
+				Mode:              pulumi.String(string(containerservice.AgentPoolModeSystem)),
+				Count:             pulumi.Int(a.NodeCount),
+				VmSize:            pulumi.String(a.NodeVMSize),
+				OsType:            pulumi.String("Linux"),
+				Type:              pulumi.String("VirtualMachineScaleSets"),
+				AvailabilityZones: toStringArray(a.AvailabilityZones),
+			},
+		},
+		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{
+			NetworkPlugin:     pulumi.String(string(containerservice.NetworkPluginAzure)),
+			NetworkPluginMode: pulumi.String(string(containerservice.NetworkPluginModeOverlay)),
+		},
+		// Always on (AZURE-FACTS.md, Cluster): the issuer that federated
+		// credentials trust, and the webhook that injects the token into pods.
+		// The walkthrough leaves out --enable-workload-identity.
+		OidcIssuerProfile: &containerservice.ManagedClusterOIDCIssuerProfileArgs{
+			Enabled: pulumi.Bool(true),
+		},
+		SecurityProfile: &containerservice.ManagedClusterSecurityProfileArgs{
+			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{
+				Enabled: pulumi.Bool(true),
+			},
+		},
+		AddonProfiles: containerservice.ManagedClusterAddonProfileMap{
+			SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
+				Enabled: pulumi.Bool(true),
+				// Rotation is off unless enableSecretRotation is "true" (AZURE-FACTS.md).
+				Config: pulumi.StringMap{
+					"enableSecretRotation": pulumi.String(fmt.Sprint(*a.SecretRotationEnabled)),
+					"rotationPollInterval": pulumi.String(a.RotationPollInterval),
+				},
+			},
+		},
+		DisableLocalAccounts: pulumi.Bool(a.LocalAccountsDisabled),
+		Tags:                 toStringMap(a.Tags),
+	}
+	if a.Name != "" {
+		mc.ResourceName = pulumi.String(a.Name)
+	}
+	if a.KubernetesVersion != "" {
+		mc.KubernetesVersion = pulumi.String(a.KubernetesVersion)
+	}
+	if a.LocalAccountsDisabled || len(a.AdminGroupObjectIDs) > 0 {
+		mc.AadProfile = &containerservice.ManagedClusterAADProfileArgs{
+			Managed:             pulumi.Bool(true),
+			EnableAzureRBAC:     pulumi.Bool(true),
+			AdminGroupObjectIDs: toStringArray(a.AdminGroupObjectIDs),
+		}
+	}
+	if len(a.AuthorizedIPRanges) > 0 {
+		mc.ApiServerAccessProfile = &containerservice.ManagedClusterAPIServerAccessProfileArgs{
+			AuthorizedIPRanges: toStringArray(a.AuthorizedIPRanges),
+		}
+	}
+	return mc
+}
+
+// kubeconfig returns the secret kubeconfig for the Kubernetes provider: the
+// admin credentials with local accounts on; without them (AAD + Azure RBAC)
+// admin credentials do not exist, so the user kubeconfig in exec format,
+// converted for `kubelogin --login azurecli` (AZURE-FACTS.md, Pulumi specifics).
+func (a ClusterArgs) kubeconfig(ctx *pulumi.Context, parent pulumi.Resource, aks *containerservice.ManagedCluster) pulumi.StringOutput {
+	var raw pulumi.StringOutput
+	if a.LocalAccountsDisabled {
+		raw = containerservice.ListManagedClusterUserCredentialsOutput(ctx, containerservice.ListManagedClusterUserCredentialsOutputArgs{
+			ResourceGroupName: a.ResourceGroupName,
+			ResourceName:      aks.Name,
+			Format:            pulumi.String("exec"),
+		}, pulumi.Parent(parent)).Kubeconfigs().Index(pulumi.Int(0)).Value()
+	} else {
+		raw = containerservice.ListManagedClusterAdminCredentialsOutput(ctx, containerservice.ListManagedClusterAdminCredentialsOutputArgs{
+			ResourceGroupName: a.ResourceGroupName,
+			ResourceName:      aks.Name,
+		}, pulumi.Parent(parent)).Kubeconfigs().Index(pulumi.Int(0)).Value()
+	}
+	convert := a.LocalAccountsDisabled
+	decoded := raw.ApplyT(func(b64 string) (string, error) {
+		data, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return "", fmt.Errorf("decoding kubeconfig: %w", err)
+		}
+		if convert {
+			return ConvertKubeconfigForAzureCLI(string(data))
+		}
+		return string(data), nil
+	}).(pulumi.StringOutput)
+	return pulumi.ToSecret(decoded).(pulumi.StringOutput)
+}
+
+// ConvertKubeconfigForAzureCLI rewrites every exec-based user of an AKS user
+// kubeconfig to run `kubelogin get-token --login azurecli --server-id ID`, as
+// `kubelogin convert-kubeconfig -l azurecli` does, so that Pulumi
+// authenticates with the `az login` session instead of an interactive device
+// code. Users without an exec section are left as they are.
+func ConvertKubeconfigForAzureCLI(kubeconfig string) (string, error) {
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(kubeconfig), &doc); err != nil {
+		return "", fmt.Errorf("parsing kubeconfig: %w", err)
+	}
+	users, _ := doc["users"].([]any)
+	for _, u := range users {
+		user, _ := u.(map[string]any)
+		spec, _ := user["user"].(map[string]any)
+		exec, _ := spec["exec"].(map[string]any)
+		if exec == nil {
+			continue
+		}
+		var serverID string
+		args, _ := exec["args"].([]any)
+		for i := 0; i+1 < len(args); i++ {
+			if args[i] == "--server-id" {
+				serverID, _ = args[i+1].(string)
+			}
+		}
+		if serverID == "" {
+			return "", fmt.Errorf("kubeconfig user %v: exec args have no --server-id", user["name"])
+		}
+		exec["command"] = "kubelogin"
+		exec["args"] = []any{"get-token", "--login", "azurecli", "--server-id", serverID}
+	}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("writing kubeconfig: %w", err)
+	}
+	return string(out), nil
+}
+
+func toStringArray(v []string) pulumi.StringArray {
+	if len(v) == 0 {
+		return nil
+	}
+	out := make(pulumi.StringArray, len(v))
+	for i, s := range v {
+		out[i] = pulumi.String(s)
+	}
+	return out
+}
+
+func toStringMap(m map[string]string) pulumi.StringMap {
+	if len(m) == 0 {
+		return nil
+	}
+	out := pulumi.StringMap{}
+	for k, v := range m {
+		out[k] = pulumi.String(v)
+	}
+	return out
+}

@@ -1,0 +1,417 @@
+package components
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20220401"
+	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2/v20241101"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// VaultType is the Pulumi type token of [Vault]. Never change it without
+// pulumi.Aliases.
+const VaultType = "secure-aks:index:Vault"
+
+// VaultAuthorization is how a vault authorizes data-plane access.
+type VaultAuthorization string
+
+const (
+	// VaultAuthorizationRBAC uses Azure RBAC role assignments (the default, and
+	// the Azure CLI's default since 2.61; AZURE-FACTS.md, Key Vault).
+	VaultAuthorizationRBAC VaultAuthorization = "RBAC"
+	// VaultAuthorizationAccessPolicy uses the legacy access policies.
+	VaultAuthorizationAccessPolicy VaultAuthorization = "AccessPolicy"
+)
+
+// Vault defaults and limits.
+const (
+	// DefaultSoftDeleteRetentionDays is Azure's default and maximum retention.
+	DefaultSoftDeleteRetentionDays = 90
+	// MinSoftDeleteRetentionDays and MaxSoftDeleteRetentionDays bound the
+	// retention Azure accepts.
+	MinSoftDeleteRetentionDays = 7
+	MaxSoftDeleteRetentionDays = 90
+	// DefaultVaultSKU is the standard (software-protected keys) tier.
+	DefaultVaultSKU = "standard"
+	// DefaultNetworkDefaultAction denies access from networks not allowed by
+	// AllowedIPRanges or SubnetIDs: the secure default.
+	DefaultNetworkDefaultAction = "Deny"
+	// RoleKeyVaultSecretsOfficer is the built-in role that lets the deployer
+	// write secrets in an RBAC vault (AZURE-FACTS.md, Key Vault).
+	RoleKeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+)
+
+// VaultArgs configures a [Vault]. The zero value of every optional field
+// selects the documented default; defaults never modify the caller's struct.
+type VaultArgs struct {
+	// ResourceGroupName is the vault's resource group. Required. Changing it
+	// replaces the vault.
+	ResourceGroupName pulumi.StringInput
+	// Location is the Azure region. Optional: by default the provider's
+	// azure-native:location. Changing it replaces the vault.
+	Location pulumi.StringPtrInput
+	// TenantID is the Entra tenant that authenticates requests. Required.
+	TenantID pulumi.StringInput
+	// Name is the globally unique vault name. Optional: if empty, a name of at
+	// most 24 characters is derived from the project, stack and component name
+	// ("kv" + name + 8 hex characters), stable across deployments. If given:
+	// 3-24 letters, digits and hyphens, starting with a letter, ending with a
+	// letter or digit, no two hyphens in a row. A deleted vault's name stays
+	// reserved for SoftDeleteRetentionDays. Changing it replaces the vault.
+	Name string
+	// SKU is "standard" or "premium" (HSM-protected keys). Default "standard".
+	SKU string
+	// Authorization is VaultAuthorizationRBAC or VaultAuthorizationAccessPolicy.
+	// Default RBAC.
+	Authorization VaultAuthorization
+	// PurgeProtectionEnabled protects deleted vaults and secrets from purge
+	// until the retention ends. Optional: nil means true. Once on, Azure never
+	// turns it off, and it refuses the value false, so false leaves the
+	// property unset (AZURE-FACTS.md, Key Vault).
+	PurgeProtectionEnabled *bool
+	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
+	// 7-90. Default 90. Soft delete itself is always on.
+	SoftDeleteRetentionDays int
+	// NetworkDefaultAction is "Allow" or "Deny" for traffic not matched by
+	// AllowedIPRanges or SubnetIDs. Default "Deny". With "Deny" and no rules,
+	// public network access is disabled and the vault is reachable only through
+	// a private endpoint (AZURE-FACTS.md, Key Vault).
+	NetworkDefaultAction string
+	// AllowedIPRanges are IPv4 addresses or CIDR ranges let through the
+	// firewall, such as the cluster's egress IPs. Optional.
+	AllowedIPRanges []string
+	// SubnetIDs are virtual network subnet resource IDs let through the
+	// firewall. The subnets need the Microsoft.KeyVault service endpoint.
+	// Optional.
+	SubnetIDs []string
+	// Secrets are written to the vault, keyed by secret name (1-127 letters,
+	// digits and hyphens). Each value is stored as a Pulumi secret. Optional.
+	// Adding a secret never renames the others; a changed value makes a new
+	// secret version.
+	Secrets map[string]pulumi.StringInput
+	// DeployerObjectID is the object ID of the identity running Pulumi. When
+	// set, it is granted what writing secrets needs: Key Vault Secrets Officer
+	// on this vault in RBAC mode, or an access policy for secrets otherwise.
+	// Optional: without it, that grant is the caller's job.
+	DeployerObjectID pulumi.StringInput
+	// DeployerPrincipalType is the kind of DeployerObjectID: "User",
+	// "ServicePrincipal" (CI, managed identities) or "Group". ARM rejects a
+	// role assignment whose principal type does not match. Default "User".
+	DeployerPrincipalType string
+	// Tags are set on the vault. Optional. At most 50; Azure's tag-name rules.
+	Tags map[string]string
+}
+
+// Vault is a Key Vault with secure defaults and the secrets written to it.
+type Vault struct {
+	pulumi.ResourceState
+
+	// Name is the vault's name.
+	Name pulumi.StringOutput
+	// ID is the vault's Azure resource ID.
+	ID pulumi.StringOutput
+	// URI is the vault's data-plane URI, such as https://NAME.vault.azure.net/.
+	URI pulumi.StringOutput
+	// TenantID is the tenant the vault trusts.
+	TenantID pulumi.StringOutput
+	// Authorization is the vault's authorization mode.
+	Authorization VaultAuthorization
+	// SecretURIs maps each secret name in VaultArgs.Secrets to its URI
+	// (without version).
+	SecretURIs pulumi.StringMapOutput
+}
+
+var (
+	vaultNameChars = regexp.MustCompile(`^[A-Za-z0-9-]*$`)
+	startsLetter   = regexp.MustCompile(`^[A-Za-z]`)
+	endsAlnum      = regexp.MustCompile(`[A-Za-z0-9]$`)
+	subnetIDForm   = regexp.MustCompile(`(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Network/virtualNetworks/[^/]+/subnets/[^/]+$`)
+)
+
+func (a VaultArgs) withDefaults() VaultArgs {
+	if a.SKU == "" {
+		a.SKU = DefaultVaultSKU
+	}
+	if a.Authorization == "" {
+		a.Authorization = VaultAuthorizationRBAC
+	}
+	if a.PurgeProtectionEnabled == nil {
+		a.PurgeProtectionEnabled = pulumi.BoolRef(true)
+	}
+	if a.SoftDeleteRetentionDays == 0 {
+		a.SoftDeleteRetentionDays = DefaultSoftDeleteRetentionDays
+	}
+	if a.NetworkDefaultAction == "" {
+		a.NetworkDefaultAction = DefaultNetworkDefaultAction
+	}
+	if a.DeployerPrincipalType == "" {
+		a.DeployerPrincipalType = "User"
+	}
+	return a
+}
+
+// CheckVaultName checks a Key Vault name against Azure's rules
+// (AZURE-FACTS.md, Key Vault), one message per broken rule.
+func CheckVaultName(name string) []string {
+	var rules []string
+	if len(name) < 3 || len(name) > 24 {
+		rules = append(rules, "must be 3-24 characters long")
+	}
+	if !vaultNameChars.MatchString(name) {
+		rules = append(rules, "must contain only letters, digits and hyphens")
+	}
+	if !startsLetter.MatchString(name) {
+		rules = append(rules, "must start with a letter")
+	}
+	if !endsAlnum.MatchString(name) {
+		rules = append(rules, "must end with a letter or digit")
+	}
+	if strings.Contains(name, "--") {
+		rules = append(rules, "must not contain two hyphens in a row")
+	}
+	return rules
+}
+
+// Validate applies the defaults to a copy of a and checks every rule. It
+// returns all broken rules joined, each a *[FieldError], or nil.
+func (a VaultArgs) Validate() error {
+	a = a.withDefaults()
+	var fe fieldErrors
+	if a.ResourceGroupName == nil {
+		fe.add("ResourceGroupName", nil, "is required")
+	}
+	if a.TenantID == nil {
+		fe.add("TenantID", nil, "is required")
+	}
+	if a.Name != "" {
+		for _, r := range CheckVaultName(a.Name) {
+			fe.add("Name", a.Name, r)
+		}
+	}
+	if a.SKU != "standard" && a.SKU != "premium" {
+		fe.add("SKU", a.SKU, `must be "standard" or "premium"`)
+	}
+	if a.Authorization != VaultAuthorizationRBAC && a.Authorization != VaultAuthorizationAccessPolicy {
+		fe.addf("Authorization", string(a.Authorization), "must be %q or %q", VaultAuthorizationRBAC, VaultAuthorizationAccessPolicy)
+	}
+	if a.SoftDeleteRetentionDays < MinSoftDeleteRetentionDays || a.SoftDeleteRetentionDays > MaxSoftDeleteRetentionDays {
+		fe.addf("SoftDeleteRetentionDays", a.SoftDeleteRetentionDays, "must be between %d and %d", MinSoftDeleteRetentionDays, MaxSoftDeleteRetentionDays)
+	}
+	if a.NetworkDefaultAction != "Allow" && a.NetworkDefaultAction != "Deny" {
+		fe.add("NetworkDefaultAction", a.NetworkDefaultAction, `must be "Allow" or "Deny"`)
+	}
+	if !validPrincipalType(a.DeployerPrincipalType) {
+		fe.add("DeployerPrincipalType", a.DeployerPrincipalType, `must be "User", "ServicePrincipal" or "Group"`)
+	}
+	for i, r := range a.AllowedIPRanges {
+		if msg := checkIPv4Range(r); msg != "" {
+			fe.add(fmt.Sprintf("AllowedIPRanges[%d]", i), r, msg)
+		}
+	}
+	checkUnique(&fe, "AllowedIPRanges", a.AllowedIPRanges)
+	for i, id := range a.SubnetIDs {
+		if !subnetIDForm.MatchString(id) {
+			fe.add(fmt.Sprintf("SubnetIDs[%d]", i), id, "must be a subnet resource ID: /subscriptions/SUB/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/SUBNET")
+		}
+	}
+	checkUnique(&fe, "SubnetIDs", a.SubnetIDs)
+	for _, n := range sortedKeys(a.Secrets) {
+		if !secretNamePattern.MatchString(n) {
+			fe.add("Secrets", n, "secret names must be 1-127 letters, digits and hyphens")
+		}
+		if a.Secrets[n] == nil {
+			fe.add("Secrets."+n, nil, "must have a value")
+		}
+	}
+	checkTags(&fe, "Tags", a.Tags)
+	return fe.err()
+}
+
+// vaultName returns the explicit name, or a stable generated one of at most 24
+// characters: "kv" + up to 13 letters and digits of the component name + "-" +
+// 8 hex characters of a hash of organization, project, stack and name.
+func vaultName(ctx *pulumi.Context, name, explicit string) string {
+	if explicit != "" {
+		return explicit
+	}
+	return "kv" + sanitizeAlnum(name, 13) + "-" + shortHash(8, ctx.Organization(), ctx.Project(), ctx.Stack(), name)
+}
+
+// publicNetworkAccess follows from the network rules: a vault that denies by
+// default and lets nothing through has no use for a public endpoint.
+func (a VaultArgs) publicNetworkAccess() string {
+	if a.NetworkDefaultAction == "Deny" && len(a.AllowedIPRanges) == 0 && len(a.SubnetIDs) == 0 {
+		return "Disabled"
+	}
+	return "Enabled"
+}
+
+// NewVault creates a Key Vault and its secrets. Invalid args register nothing.
+func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
+	if args == nil {
+		args = &VaultArgs{}
+	}
+	a := args.withDefaults()
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("creating vault %q: %w", name, err)
+	}
+
+	v := &Vault{Authorization: a.Authorization}
+	if err := ctx.RegisterComponentResource(VaultType, name, v, opts...); err != nil {
+		return nil, fmt.Errorf("creating vault %q: %w", name, err)
+	}
+
+	props := &keyvault.VaultPropertiesArgs{
+		TenantId: a.TenantID,
+		Sku: &keyvault.SkuArgs{
+			Family: pulumi.String("A"),
+			Name:   keyvault.SkuName(a.SKU),
+		},
+		EnableRbacAuthorization:   pulumi.Bool(a.Authorization == VaultAuthorizationRBAC),
+		EnableSoftDelete:          pulumi.Bool(true),
+		SoftDeleteRetentionInDays: pulumi.Int(a.SoftDeleteRetentionDays),
+		PublicNetworkAccess:       pulumi.String(a.publicNetworkAccess()),
+		NetworkAcls: &keyvault.NetworkRuleSetArgs{
+			DefaultAction:       pulumi.String(a.NetworkDefaultAction),
+			Bypass:              pulumi.String("AzureServices"),
+			IpRules:             ipRules(a.AllowedIPRanges),
+			VirtualNetworkRules: subnetRules(a.SubnetIDs),
+		},
+	}
+	if *a.PurgeProtectionEnabled {
+		// The API refuses false; leaving it unset is "off".
+		props.EnablePurgeProtection = pulumi.Bool(true)
+	}
+	writesSecrets := len(a.Secrets) > 0 && a.DeployerObjectID != nil
+	if a.Authorization == VaultAuthorizationAccessPolicy {
+		props.AccessPolicies = keyvault.AccessPolicyEntryArray{}
+		if writesSecrets {
+			props.AccessPolicies = keyvault.AccessPolicyEntryArray{&keyvault.AccessPolicyEntryArgs{
+				TenantId: a.TenantID,
+				ObjectId: a.DeployerObjectID,
+				Permissions: &keyvault.PermissionsArgs{
+					Secrets: pulumi.StringArray{
+						pulumi.String("get"), pulumi.String("list"), pulumi.String("set"),
+						pulumi.String("delete"), pulumi.String("recover"),
+					},
+				},
+			}}
+		}
+	}
+	kv, err := keyvault.NewVault(ctx, name, &keyvault.VaultArgs{
+		ResourceGroupName: a.ResourceGroupName,
+		Location:          a.Location,
+		VaultName:         pulumi.String(vaultName(ctx, name, a.Name)),
+		Properties:        props,
+		Tags:              toStringMap(a.Tags),
+	}, pulumi.Parent(v))
+	if err != nil {
+		return nil, fmt.Errorf("creating vault %q: %w", name, err)
+	}
+	vaultID := kv.ID().ToStringOutput()
+
+	secretOpts := []pulumi.ResourceOption{pulumi.Parent(v)}
+	if writesSecrets && a.Authorization == VaultAuthorizationRBAC {
+		// The deployer writes the secrets; in RBAC mode it needs Secrets Officer
+		// on this vault or it gets 403 (AZURE-FACTS.md, Key Vault). The role
+		// takes minutes to propagate: a first write may still see 403, and a
+		// second `pulumi up` succeeds.
+		officer, err := NewVaultRoleAssignment(ctx, name+"-deployer-secrets-officer", vaultID, a.DeployerObjectID, a.DeployerPrincipalType, RoleKeyVaultSecretsOfficer, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating vault %q: %w", name, err)
+		}
+		secretOpts = append(secretOpts, pulumi.DependsOn([]pulumi.Resource{officer}))
+	}
+
+	uris := pulumi.StringMap{}
+	for _, sn := range sortedKeys(a.Secrets) {
+		s, err := keyvault.NewSecret(ctx, name+"-"+sn, &keyvault.SecretArgs{
+			ResourceGroupName: a.ResourceGroupName,
+			VaultName:         kv.Name,
+			SecretName:        pulumi.String(sn),
+			Properties: &keyvault.SecretPropertiesArgs{
+				Value: pulumi.ToSecret(a.Secrets[sn]).(pulumi.StringOutput),
+			},
+		}, secretOpts...)
+		if err != nil {
+			return nil, fmt.Errorf("creating vault %q: secret %q: %w", name, sn, err)
+		}
+		uris[sn] = s.Properties.SecretUri()
+	}
+
+	v.Name = kv.Name
+	v.ID = vaultID
+	v.URI = kv.Properties.VaultUri()
+	v.TenantID = kv.Properties.TenantId()
+	v.SecretURIs = uris.ToStringMapOutput()
+	if err := ctx.RegisterResourceOutputs(v, pulumi.Map{
+		"name":       v.Name,
+		"id":         v.ID,
+		"uri":        v.URI,
+		"tenantId":   v.TenantID,
+		"secretUris": v.SecretURIs,
+	}); err != nil {
+		return nil, fmt.Errorf("creating vault %q: registering outputs: %w", name, err)
+	}
+	return v, nil
+}
+
+// NewVaultRoleAssignment assigns a built-in role (roleID, a GUID) to a
+// principal, scoped to exactly one vault: never the resource group or the
+// subscription (AZURE-FACTS.md, Key Vault). The assignment name is a GUID
+// derived from the logical name, so it is stable across deployments.
+// principalType is "ServicePrincipal", "User" or "Group"; it must match the
+// principal, or ARM answers UnmatchedPrincipalType.
+func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
+	args := &authorization.RoleAssignmentArgs{
+		Scope:              vaultID,
+		PrincipalId:        principalID,
+		RoleDefinitionId:   vaultID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput),
+		RoleAssignmentName: pulumi.String(deterministicGUID(ctx.Project(), ctx.Stack(), name, roleID)),
+		PrincipalType:      pulumi.String(principalType),
+	}
+	if !validPrincipalType(principalType) {
+		return nil, fmt.Errorf("role assignment %q: principal type %q: must be \"User\", \"ServicePrincipal\" or \"Group\"", name, principalType)
+	}
+	ra, err := authorization.NewRoleAssignment(ctx, name, args, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("role assignment %q: %w", name, err)
+	}
+	return ra, nil
+}
+
+// roleDefinitionID turns a built-in role GUID into the subscription-scoped
+// role definition ID that ARM expects, taking the subscription from scopeID.
+func roleDefinitionID(scopeID, roleID string) string {
+	parts := strings.Split(scopeID, "/")
+	sub := ""
+	for i := 0; i+1 < len(parts); i++ {
+		if strings.EqualFold(parts[i], "subscriptions") {
+			sub = parts[i+1]
+			break
+		}
+	}
+	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", sub, roleID)
+}
+
+func validPrincipalType(t string) bool {
+	return t == "User" || t == "ServicePrincipal" || t == "Group"
+}
+
+func ipRules(ranges []string) keyvault.IPRuleArray {
+	var out keyvault.IPRuleArray
+	for _, r := range ranges {
+		out = append(out, &keyvault.IPRuleArgs{Value: pulumi.String(r)})
+	}
+	return out
+}
+
+func subnetRules(ids []string) keyvault.VirtualNetworkRuleArray {
+	var out keyvault.VirtualNetworkRuleArray
+	for _, id := range ids {
+		out = append(out, &keyvault.VirtualNetworkRuleArgs{Id: pulumi.String(id)})
+	}
+	return out
+}

@@ -1,0 +1,387 @@
+// Package plan runs a Pulumi program against a recording mock monitor: no
+// engine, no providers, no cloud. The recorder keeps every registered resource
+// (type, name, parent, provider, dependencies and inputs) and answers with
+// plausible, clearly fake outputs, so that wiring between resources is visible.
+// The offline plan (cmd/plan) and the tests share it.
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Fake values the recorder answers with. Each is clearly not a real value.
+const (
+	// FakeSubscriptionID is the subscription of every fake resource ID.
+	FakeSubscriptionID = "00000000-0000-0000-0000-000000000000"
+	// IssuerBase is the prefix of every fake OIDC issuer URL.
+	IssuerBase = "https://oidc.plan.invalid/"
+	// AKSServerAppID is the well-known application ID of the AKS AAD server,
+	// as it appears in exec kubeconfigs.
+	AKSServerAppID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+)
+
+// Resource is one registered resource.
+type Resource struct {
+	URN       string         `json:"urn"`
+	Type      string         `json:"type"`
+	Name      string         `json:"name"`
+	Parent    string         `json:"parent"`
+	Custom    bool           `json:"custom"`
+	Provider  string         `json:"provider,omitempty"`
+	Inputs    map[string]any `json:"inputs"`
+	DependsOn []string       `json:"dependsOn"`
+
+	// ID is the fake physical ID the recorder gave the resource.
+	ID string `json:"-"`
+	// RawInputs are the inputs as registered, secrets and all.
+	RawInputs resource.PropertyMap `json:"-"`
+	// State is what the recorder answered: the inputs plus fake outputs.
+	State resource.PropertyMap `json:"-"`
+	// PropertyDependencies maps each input to the URNs it depends on.
+	PropertyDependencies map[string][]string `json:"-"`
+}
+
+// Invoke is one recorded function call.
+type Invoke struct {
+	Token string
+	Args  resource.PropertyMap
+}
+
+// Recorder is a pulumi.MockResourceMonitor that records what a program does.
+type Recorder struct {
+	project, stack string
+
+	mu        sync.Mutex
+	resources []Resource
+	invokes   []Invoke
+}
+
+// NewRecorder returns an empty recorder for one project and stack.
+func NewRecorder(project, stack string) *Recorder {
+	return &Recorder{project: project, stack: stack}
+}
+
+// Resources returns the recorded resources sorted by URN.
+func (r *Recorder) Resources() []Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := slices.Clone(r.resources)
+	slices.SortFunc(out, func(a, b Resource) int { return strings.Compare(a.URN, b.URN) })
+	return out
+}
+
+// Invokes returns the recorded function calls in call order.
+func (r *Recorder) Invokes() []Invoke {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.invokes)
+}
+
+// NewResource records a resource and answers with fake outputs.
+func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	rpc := args.RegisterRPC
+	res := Resource{
+		Type:      args.TypeToken,
+		Name:      args.Name,
+		Custom:    args.Custom,
+		RawInputs: args.Inputs,
+		Inputs:    PlainMap(args.Inputs),
+	}
+	if rpc != nil {
+		res.Parent = rpc.GetParent()
+		res.DependsOn = slices.Sorted(slices.Values(uniq(rpc.GetDependencies())))
+		res.PropertyDependencies = map[string][]string{}
+		for k, v := range rpc.GetPropertyDependencies() {
+			res.PropertyDependencies[k] = v.GetUrns()
+		}
+		if p := rpc.GetProvider(); p != "" {
+			res.Provider = providerURN(p)
+		}
+	}
+	if res.DependsOn == nil {
+		res.DependsOn = []string{}
+	}
+	res.URN = r.urn(res.Parent, res.Type, res.Name)
+	id, state := fakeOutputs(res.Type, res.Name, args.Inputs)
+	if !args.Custom {
+		id = ""
+	}
+	res.ID, res.State = id, state
+
+	r.mu.Lock()
+	r.resources = append(r.resources, res)
+	r.mu.Unlock()
+	return id, state, nil
+}
+
+// Call records a function call and answers the functions the program uses.
+func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	r.mu.Lock()
+	r.invokes = append(r.invokes, Invoke{Token: args.Token, Args: args.Args})
+	r.mu.Unlock()
+
+	_, mod, fn := splitToken(args.Token)
+	switch {
+	case fn == "getClientConfig":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"clientId":       FakeGUID("client", "clientId"),
+			"objectId":       FakeGUID("client", "objectId"),
+			"subscriptionId": FakeSubscriptionID,
+			"tenantId":       FakeGUID("tenant"),
+		}), nil
+	case strings.HasPrefix(mod, "containerservice") && fn == "listManagedClusterAdminCredentials":
+		name := args.Args["resourceName"].StringValue()
+		return kubeconfigResult("clusterAdmin", adminKubeconfig(name)), nil
+	case strings.HasPrefix(mod, "containerservice") && fn == "listManagedClusterUserCredentials":
+		name := args.Args["resourceName"].StringValue()
+		return kubeconfigResult("clusterUser", execKubeconfig(name)), nil
+	}
+	return nil, fmt.Errorf("plan: no fake answer for function %q", args.Token)
+}
+
+// urn builds the URN the mock monitor gives a resource, so that parents and
+// dependencies can be matched against recorded resources.
+func (r *Recorder) urn(parent, typ, name string) string {
+	parentType := ""
+	if parent != "" {
+		if i := strings.LastIndex(parent, "::"); i > 0 {
+			head := parent[:i]
+			if j := strings.LastIndex(head, "::"); j > 0 {
+				parentType = head[j+2:]
+			}
+		}
+	}
+	qualified := typ
+	if parentType != "" && parentType != "pulumi:pulumi:Stack" {
+		qualified = parentType + "$" + typ
+	}
+	return fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", r.stack, r.project, qualified, name)
+}
+
+// providerURN drops the "::ID" from a provider reference "URN::ID".
+func providerURN(ref string) string {
+	i := strings.LastIndex(ref, "::")
+	if i < 0 {
+		return ref
+	}
+	return ref[:i]
+}
+
+func uniq(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// splitToken splits "azure-native:containerservice/v20241001:ManagedCluster"
+// into package, module (without version) and member.
+func splitToken(tok string) (pkg, mod, member string) {
+	parts := strings.SplitN(tok, ":", 3)
+	if len(parts) != 3 {
+		return "", "", tok
+	}
+	mod = parts[1]
+	if i := strings.Index(mod, "/"); i >= 0 {
+		mod = mod[:i]
+	}
+	return parts[0], mod, parts[2]
+}
+
+// FakeGUID returns a GUID-shaped value derived from parts. It starts with
+// eight zeros, so nobody takes it for a real ID.
+func FakeGUID(parts ...string) string {
+	sum := sha256.Sum256([]byte(strings.Join(parts, "/")))
+	h := hex.EncodeToString(sum[:])
+	return "00000000-" + h[0:4] + "-4" + h[4:7] + "-8" + h[7:10] + "-" + h[10:22]
+}
+
+// armNames maps a resource type to the input that holds its Azure name, and
+// the ARM type it lives under.
+var armNames = map[string][2]string{
+	"resources:ResourceGroup":                     {"resourceGroupName", ""},
+	"containerservice:ManagedCluster":             {"resourceName", "Microsoft.ContainerService/managedClusters"},
+	"keyvault:Vault":                              {"vaultName", "Microsoft.KeyVault/vaults"},
+	"keyvault:Secret":                             {"secretName", "secrets"},
+	"authorization:RoleAssignment":                {"roleAssignmentName", "Microsoft.Authorization/roleAssignments"},
+	"managedidentity:UserAssignedIdentity":        {"resourceName", "Microsoft.ManagedIdentity/userAssignedIdentities"},
+	"managedidentity:FederatedIdentityCredential": {"federatedIdentityCredentialResourceName", "federatedIdentityCredentials"},
+}
+
+// fakeOutputs returns the fake ID and state for a resource: its inputs plus
+// the outputs Azure would compute, all clearly fake.
+func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	state := inputs.Copy()
+	pkg, mod, member := splitToken(typ)
+	if pkg != "azure-native" {
+		return name + "-plan-id", state
+	}
+	spec, ok := armNames[mod+":"+member]
+	if !ok {
+		return name + "-plan-id", state
+	}
+	azName := str(inputs, spec[0])
+	if azName == "" {
+		// azure-native auto-names from the logical name and a random suffix.
+		azName = name + "-plan"
+	}
+	state["name"] = resource.NewProperty(azName)
+	rg := str(inputs, "resourceGroupName")
+	rgID := "/subscriptions/" + FakeSubscriptionID + "/resourceGroups/" + rg
+	var id string
+	switch mod + ":" + member {
+	case "resources:ResourceGroup":
+		id = "/subscriptions/" + FakeSubscriptionID + "/resourceGroups/" + azName
+	case "keyvault:Secret":
+		vault := str(inputs, "vaultName")
+		id = rgID + "/providers/Microsoft.KeyVault/vaults/" + vault + "/secrets/" + azName
+		props := objectOf(state, "properties")
+		uri := fakeVaultURI(vault) + "secrets/" + azName
+		props["secretUri"] = resource.NewProperty(uri)
+		props["secretUriWithVersion"] = resource.NewProperty(uri + "/" + shortHex(32, id))
+		state["properties"] = resource.NewProperty(props)
+	case "authorization:RoleAssignment":
+		id = str(inputs, "scope") + "/providers/Microsoft.Authorization/roleAssignments/" + azName
+	case "managedidentity:FederatedIdentityCredential":
+		id = rgID + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + str(inputs, "resourceName") + "/federatedIdentityCredentials/" + azName
+	default:
+		id = rgID + "/providers/" + spec[1] + "/" + azName
+	}
+	switch mod + ":" + member {
+	case "containerservice:ManagedCluster":
+		state["oidcIssuerProfile"] = resource.NewProperty(resource.PropertyMap{
+			"enabled":   resource.NewProperty(true),
+			"issuerURL": resource.NewProperty(IssuerBase + azName + "/" + FakeGUID(id, "issuer") + "/"),
+		})
+		state["identityProfile"] = resource.NewProperty(resource.PropertyMap{
+			"kubeletidentity": identity(id, "kubelet"),
+		})
+		addons := objectOf(state, "addonProfiles")
+		for k, v := range addons {
+			if v.IsObject() {
+				obj := v.ObjectValue().Copy()
+				obj["identity"] = identity(id, string(k))
+				addons[k] = resource.NewProperty(obj)
+			}
+		}
+		state["addonProfiles"] = resource.NewProperty(addons)
+		state["fqdn"] = resource.NewProperty(azName + ".hcp.plan.invalid")
+	case "keyvault:Vault":
+		props := objectOf(state, "properties")
+		props["vaultUri"] = resource.NewProperty(fakeVaultURI(azName))
+		state["properties"] = resource.NewProperty(props)
+	case "managedidentity:UserAssignedIdentity":
+		state["clientId"] = resource.NewProperty(FakeGUID(id, "clientId"))
+		state["principalId"] = resource.NewProperty(FakeGUID(id, "principalId"))
+		state["tenantId"] = resource.NewProperty(FakeGUID("tenant"))
+	}
+	return id, state
+}
+
+func fakeVaultURI(name string) string { return "https://" + name + ".vault.plan.invalid/" }
+
+func identity(id, which string) resource.PropertyValue {
+	return resource.NewProperty(resource.PropertyMap{
+		"clientId":   resource.NewProperty(FakeGUID(id, which, "clientId")),
+		"objectId":   resource.NewProperty(FakeGUID(id, which, "objectId")),
+		"resourceId": resource.NewProperty("/subscriptions/" + FakeSubscriptionID + "/resourceGroups/plan-node-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + which),
+	})
+}
+
+func shortHex(n int, s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])[:n]
+}
+
+// str returns a string input, unwrapping secrets and outputs, or "".
+func str(m resource.PropertyMap, k string) string {
+	v, ok := m[resource.PropertyKey(k)]
+	if !ok {
+		return ""
+	}
+	for {
+		switch {
+		case v.IsSecret():
+			v = v.SecretValue().Element
+		case v.IsOutput():
+			v = v.OutputValue().Element
+		case v.IsString():
+			return v.StringValue()
+		default:
+			return ""
+		}
+	}
+}
+
+func objectOf(m resource.PropertyMap, k string) resource.PropertyMap {
+	if v, ok := m[resource.PropertyKey(k)]; ok && v.IsObject() {
+		return v.ObjectValue().Copy()
+	}
+	return resource.PropertyMap{}
+}
+
+func kubeconfigResult(name, kubeconfig string) resource.PropertyMap {
+	return resource.NewPropertyMapFromMap(map[string]any{
+		"kubeconfigs": []any{map[string]any{
+			"name":  name,
+			"value": base64.StdEncoding.EncodeToString([]byte(kubeconfig)),
+		}},
+	})
+}
+
+func adminKubeconfig(cluster string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: %[1]s
+  cluster:
+    server: https://%[1]s.hcp.plan.invalid:443
+    certificate-authority-data: cGxhbi1mYWtlLWNh
+contexts:
+- name: %[1]s-admin
+  context: {cluster: %[1]s, user: clusterAdmin_%[1]s}
+current-context: %[1]s-admin
+users:
+- name: clusterAdmin_%[1]s
+  user:
+    client-certificate-data: cGxhbi1mYWtlLWNlcnQ=
+    client-key-data: cGxhbi1mYWtlLWtleQ==
+`, cluster)
+}
+
+func execKubeconfig(cluster string) string {
+	return fmt.Sprintf(`apiVersion: v1
+kind: Config
+clusters:
+- name: %[1]s
+  cluster:
+    server: https://%[1]s.hcp.plan.invalid:443
+    certificate-authority-data: cGxhbi1mYWtlLWNh
+contexts:
+- name: %[1]s
+  context: {cluster: %[1]s, user: clusterUser_%[1]s}
+current-context: %[1]s
+users:
+- name: clusterUser_%[1]s
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      command: kubelogin
+      args: [get-token, --environment, AzurePublicCloud, --server-id, %[2]s, --client-id, 80faf920-1908-4b52-b5ef-a8e7bedfc67a, --tenant-id, %[3]s, --login, devicecode]
+      interactiveMode: IfAvailable
+`, cluster, AKSServerAppID, FakeGUID("tenant"))
+}

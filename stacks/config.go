@@ -1,0 +1,362 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+
+	"github.com/secure-aks/secure-aks/components"
+)
+
+// Namespace is the project's configuration namespace.
+const Namespace = "secure-aks"
+
+// LocationKey is the configuration key of the Azure region.
+const LocationKey = "azure-native:location"
+
+// PlaceholderSecret is the value the offline plan gives a secret that has no
+// value in configuration. `pulumi up` never uses it: there a missing value is
+// an error.
+const PlaceholderSecret = "<plan placeholder: no value set>"
+
+// Config is the typed configuration of one stack.
+type Config struct {
+	// Stack is the Pulumi stack name.
+	Stack string
+	// Environment is secure-aks:environment, by default the stack name.
+	Environment string
+	// ResourceGroup is secure-aks:resourceGroup, by default rg-secure-aks-ENV.
+	ResourceGroup string
+	// Location is azure-native:location. Required.
+	Location string
+	// Cluster is secure-aks:cluster.
+	Cluster ClusterConfig
+	// Vault is secure-aks:vault.
+	Vault VaultConfig
+	// Secrets are the values of secure-aks:secrets, each a Pulumi secret, for
+	// exactly the names in Vault.SecretNames.
+	Secrets map[string]pulumi.StringInput
+	// DeployerPrincipalType is secure-aks:deployerPrincipalType: the kind of
+	// identity running Pulumi ("User" or "ServicePrincipal"). Empty means
+	// detect it from the Azure client configuration.
+	DeployerPrincipalType string
+	// Tags is secure-aks:tags merged over the project's own tags
+	// (environment, project, managed-by).
+	Tags map[string]string
+}
+
+// ClusterConfig is secure-aks:cluster. Omitted keys take the component
+// defaults (components.ClusterArgs).
+type ClusterConfig struct {
+	Name                  string   `json:"name"`
+	KubernetesVersion     string   `json:"kubernetesVersion"`
+	NodeCount             *int     `json:"nodeCount"`
+	NodeVMSize            string   `json:"nodeVmSize"`
+	AvailabilityZones     []string `json:"availabilityZones"`
+	SecretRotation        *bool    `json:"secretRotation"`
+	RotationPollInterval  string   `json:"rotationPollInterval"`
+	LocalAccountsDisabled bool     `json:"localAccountsDisabled"`
+	AdminGroupObjectIDs   []string `json:"adminGroupObjectIds"`
+	AuthorizedIPRanges    []string `json:"authorizedIpRanges"`
+}
+
+// VaultConfig is secure-aks:vault. Omitted keys take the component defaults
+// (components.VaultArgs).
+type VaultConfig struct {
+	Name                    string   `json:"name"`
+	SKU                     string   `json:"sku"`
+	RBACAuthorization       *bool    `json:"rbacAuthorization"`
+	PurgeProtection         *bool    `json:"purgeProtection"`
+	SoftDeleteRetentionDays *int     `json:"softDeleteRetentionDays"`
+	NetworkDefaultAction    string   `json:"networkDefaultAction"`
+	AllowedIPRanges         []string `json:"allowedIpRanges"`
+	SubnetIDs               []string `json:"subnetIds"`
+	SecretNames             []string `json:"secretNames"`
+}
+
+// LoadOptions changes how LoadConfig treats missing secret values.
+type LoadOptions struct {
+	// PlaceholderSecrets fills a secret named in vault.secretNames but missing
+	// from secure-aks:secrets with PlaceholderSecret instead of failing. Only
+	// the offline plan sets it.
+	PlaceholderSecrets bool
+}
+
+var (
+	environmentPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
+	// Resource group names: 1-90 letters, digits, underscores, hyphens,
+	// periods and parentheses, not ending in a period.
+	resourceGroupPattern = regexp.MustCompile(`^[-\w.()]{0,89}[-\w()]$`)
+	locationPattern      = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+)
+
+// key returns the full configuration key of a path inside the namespace.
+func key(path string) string { return Namespace + ":" + path }
+
+// LoadConfig reads and validates the stack's configuration. It returns every
+// problem at once, each naming its full configuration key and the bad value,
+// and registers nothing.
+func LoadConfig(ctx *pulumi.Context) (*Config, error) {
+	return LoadConfigWith(ctx, LoadOptions{})
+}
+
+// LoadConfigWith is LoadConfig with options.
+func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
+	var errs []error
+	get := func(k string) string { return config.Get(ctx, k) }
+
+	c := &Config{Stack: ctx.Stack()}
+	c.Environment = get(key("environment"))
+	if c.Environment == "" {
+		c.Environment = ctx.Stack()
+	}
+	if !environmentPattern.MatchString(c.Environment) {
+		errs = append(errs, fmt.Errorf("%s %q: must be 1-16 lowercase letters, digits and hyphens, starting with a letter", key("environment"), c.Environment))
+	}
+	c.ResourceGroup = get(key("resourceGroup"))
+	if c.ResourceGroup == "" {
+		c.ResourceGroup = "rg-secure-aks-" + c.Environment
+	}
+	if !resourceGroupPattern.MatchString(c.ResourceGroup) {
+		errs = append(errs, fmt.Errorf("%s %q: must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period", key("resourceGroup"), c.ResourceGroup))
+	}
+	c.Location = get(LocationKey)
+	switch {
+	case c.Location == "":
+		errs = append(errs, fmt.Errorf("%s: is required: pulumi config set %s eastus", LocationKey, LocationKey))
+	case !locationPattern.MatchString(c.Location):
+		errs = append(errs, fmt.Errorf("%s %q: must be an Azure region name such as eastus or westeurope", LocationKey, c.Location))
+	}
+	c.DeployerPrincipalType = get(key("deployerPrincipalType"))
+	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != "User" && c.DeployerPrincipalType != "ServicePrincipal" {
+		errs = append(errs, fmt.Errorf("%s %q: must be \"User\" or \"ServicePrincipal\"", key("deployerPrincipalType"), c.DeployerPrincipalType))
+	}
+	errs = append(errs, decodeObject(get(key("cluster")), "cluster", &c.Cluster))
+	errs = append(errs, decodeObject(get(key("vault")), "vault", &c.Vault))
+
+	var userTags map[string]string
+	errs = append(errs, decodeObject(get(key("tags")), "tags", &userTags))
+	c.Tags = map[string]string{"environment": c.Environment, "project": ctx.Project(), "managed-by": "pulumi"}
+	for k, v := range userTags {
+		c.Tags[k] = v
+	}
+
+	errs = append(errs, c.loadSecrets(ctx, get(key("secrets")), opts))
+
+	// The components own their rules; run them here, on the args the stack
+	// will pass, so that every error names the configuration key.
+	errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
+	errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
+	errs = append(errs, components.RenameFields(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate(), clusterKey))
+	errs = append(errs, components.RenameFields(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate(), vaultKey))
+
+	if err := errors.Join(errs...); err != nil {
+		return nil, &ConfigError{Stack: c.Stack, Err: err}
+	}
+	return c, nil
+}
+
+// ConfigError is a stack configuration that does not validate. Its message
+// lists every problem, one a line.
+type ConfigError struct {
+	Stack string
+	Err   error
+}
+
+func (e *ConfigError) Error() string {
+	problems := components.Unjoin(e.Err)
+	var b strings.Builder
+	fmt.Fprintf(&b, "stack %q has %d configuration problem(s):", e.Stack, len(problems))
+	for _, p := range problems {
+		b.WriteString("\n  - ")
+		b.WriteString(p.Error())
+	}
+	return b.String()
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// decodeObject decodes a JSON configuration object strictly: an unknown key
+// (a typo) is an error naming it.
+func decodeObject(raw, path string, out any) error {
+	if raw == "" {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := path
+			if te.Field != "" {
+				field += "." + te.Field
+			}
+			return fmt.Errorf("%s: got a JSON %s, want %s", key(field), te.Value, jsonKind(te.Type.String()))
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return fmt.Errorf("%s.%s: unknown key", key(path), name)
+		}
+		return fmt.Errorf("%s %q: %v", key(path), raw, err)
+	}
+	return nil
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"):
+		return "a whole number"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "stacks."):
+		return "an object"
+	default:
+		return "a string"
+	}
+}
+
+// explicitZero rejects a number that is present in configuration but zero;
+// the components read zero as "use the default".
+func explicitZero(path string, v *int, lo, hi int) error {
+	if v != nil && *v == 0 {
+		return fmt.Errorf("%s 0: must be between %d and %d", key(path), lo, hi)
+	}
+	return nil
+}
+
+// loadSecrets reads secure-aks:secrets and matches it to vault.secretNames.
+func (c *Config) loadSecrets(ctx *pulumi.Context, raw string, opts LoadOptions) error {
+	var errs []error
+	values := map[string]string{}
+	if raw != "" {
+		if err := decodeObject(raw, "secrets", &values); err != nil {
+			return err
+		}
+		if !ctx.IsConfigSecret(key("secrets")) {
+			errs = append(errs, fmt.Errorf("%s: is stored in plain text in Pulumi.%s.yaml: remove it and set each value with pulumi config set --secret --path 'secrets.NAME' VALUE", key("secrets"), c.Stack))
+		}
+	}
+	c.Secrets = map[string]pulumi.StringInput{}
+	for i, n := range c.Vault.SecretNames {
+		if slices.Contains(c.Vault.SecretNames[:i], n) {
+			errs = append(errs, fmt.Errorf("%s[%d] %q: must not repeat an earlier entry", key("vault.secretNames"), i, n))
+			continue
+		}
+		v, ok := values[n]
+		switch {
+		case ok:
+			c.Secrets[n] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
+		case opts.PlaceholderSecrets:
+			c.Secrets[n] = pulumi.ToSecret(pulumi.String(PlaceholderSecret)).(pulumi.StringOutput)
+		default:
+			errs = append(errs, fmt.Errorf("%s.%s: has no value: run pulumi config set --secret --path 'secrets.%s' VALUE -s %s", key("secrets"), n, n, c.Stack))
+		}
+	}
+	for _, n := range sortedKeys(values) {
+		if !slices.Contains(c.Vault.SecretNames, n) {
+			errs = append(errs, fmt.Errorf("%s.%s: is not listed in %s: add it there, or remove the value", key("secrets"), n, key("vault.secretNames")))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// clusterArgs maps the configuration onto the Cluster component's args.
+func (c *Config) clusterArgs(resourceGroupName pulumi.StringInput) *components.ClusterArgs {
+	a := &components.ClusterArgs{
+		ResourceGroupName:     resourceGroupName,
+		Location:              pulumi.String(c.Location),
+		Name:                  c.Cluster.Name,
+		KubernetesVersion:     c.Cluster.KubernetesVersion,
+		NodeVMSize:            c.Cluster.NodeVMSize,
+		AvailabilityZones:     c.Cluster.AvailabilityZones,
+		SecretRotationEnabled: c.Cluster.SecretRotation,
+		RotationPollInterval:  c.Cluster.RotationPollInterval,
+		LocalAccountsDisabled: c.Cluster.LocalAccountsDisabled,
+		AdminGroupObjectIDs:   c.Cluster.AdminGroupObjectIDs,
+		AuthorizedIPRanges:    c.Cluster.AuthorizedIPRanges,
+		Tags:                  c.Tags,
+	}
+	if c.Cluster.NodeCount != nil {
+		a.NodeCount = *c.Cluster.NodeCount
+	}
+	return a
+}
+
+// vaultArgs maps the configuration onto the Vault component's args.
+func (c *Config) vaultArgs(resourceGroupName, tenantID pulumi.StringInput) *components.VaultArgs {
+	a := &components.VaultArgs{
+		ResourceGroupName:      resourceGroupName,
+		Location:               pulumi.String(c.Location),
+		TenantID:               tenantID,
+		Name:                   c.Vault.Name,
+		SKU:                    c.Vault.SKU,
+		PurgeProtectionEnabled: c.Vault.PurgeProtection,
+		NetworkDefaultAction:   c.Vault.NetworkDefaultAction,
+		AllowedIPRanges:        c.Vault.AllowedIPRanges,
+		SubnetIDs:              c.Vault.SubnetIDs,
+		Secrets:                c.Secrets,
+		Tags:                   c.Tags,
+	}
+	if c.Vault.RBACAuthorization != nil && !*c.Vault.RBACAuthorization {
+		a.Authorization = components.VaultAuthorizationAccessPolicy
+	}
+	if c.Vault.SoftDeleteRetentionDays != nil {
+		a.SoftDeleteRetentionDays = *c.Vault.SoftDeleteRetentionDays
+	}
+	return a
+}
+
+// clusterKey and vaultKey name the configuration key of a component field.
+func clusterKey(field string) string {
+	return configKey(field, "cluster", map[string]string{
+		"ResourceGroupName":     "resourceGroup",
+		"Name":                  "cluster.name",
+		"KubernetesVersion":     "cluster.kubernetesVersion",
+		"NodeCount":             "cluster.nodeCount",
+		"NodeVMSize":            "cluster.nodeVmSize",
+		"AvailabilityZones":     "cluster.availabilityZones",
+		"SecretRotationEnabled": "cluster.secretRotation",
+		"RotationPollInterval":  "cluster.rotationPollInterval",
+		"LocalAccountsDisabled": "cluster.localAccountsDisabled",
+		"AdminGroupObjectIDs":   "cluster.adminGroupObjectIds",
+		"AuthorizedIPRanges":    "cluster.authorizedIpRanges",
+		"Tags":                  "tags",
+	})
+}
+
+func vaultKey(field string) string {
+	return configKey(field, "vault", map[string]string{
+		"ResourceGroupName":       "resourceGroup",
+		"Name":                    "vault.name",
+		"SKU":                     "vault.sku",
+		"Authorization":           "vault.rbacAuthorization",
+		"PurgeProtectionEnabled":  "vault.purgeProtection",
+		"SoftDeleteRetentionDays": "vault.softDeleteRetentionDays",
+		"NetworkDefaultAction":    "vault.networkDefaultAction",
+		"AllowedIPRanges":         "vault.allowedIpRanges",
+		"SubnetIDs":               "vault.subnetIds",
+		"Secrets":                 "vault.secretNames",
+		"Tags":                    "tags",
+	})
+}
+
+// configKey maps "AvailabilityZones[1]" to "secure-aks:cluster.availabilityZones[1]".
+func configKey(field, fallback string, names map[string]string) string {
+	head, rest := field, ""
+	if i := strings.IndexAny(field, "[."); i >= 0 {
+		head, rest = field[:i], field[i:]
+	}
+	if n, ok := names[head]; ok {
+		return key(n + rest)
+	}
+	return key(fallback + "." + field)
+}
