@@ -97,6 +97,10 @@ var (
 	locationPattern      = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 )
 
+// Keys are the keys of the secure-aks namespace that LoadConfig reads. Each is
+// declared, with its type and description, in Pulumi.yaml.
+var Keys = []string{"environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags"}
+
 // key returns the full configuration key of a path inside the namespace.
 func key(path string) string { return Namespace + ":" + path }
 
@@ -252,14 +256,14 @@ func (c *Config) loadSecrets(ctx *pulumi.Context, raw string, opts LoadOptions) 
 			continue
 		}
 		v, ok := values[n]
-		switch {
-		case ok:
-			c.Secrets[n] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
-		case opts.PlaceholderSecrets:
-			c.Secrets[n] = pulumi.ToSecret(pulumi.String(PlaceholderSecret)).(pulumi.StringOutput)
-		default:
-			errs = append(errs, fmt.Errorf("%s.%s: has no value: run pulumi config set --secret --path 'secrets.%s' VALUE -s %s", key("secrets"), n, n, c.Stack))
+		if !ok {
+			// The placeholder also lets the Vault's rules check the name.
+			v = PlaceholderSecret
+			if !opts.PlaceholderSecrets {
+				errs = append(errs, fmt.Errorf("%s.%s: has no value: run pulumi config set --secret --path 'secrets.%s' VALUE -s %s", key("secrets"), n, n, c.Stack))
+			}
 		}
+		c.Secrets[n] = pulumi.ToSecret(pulumi.String(v)).(pulumi.StringOutput)
 	}
 	for _, n := range sortedKeys(values) {
 		if !slices.Contains(c.Vault.SecretNames, n) {

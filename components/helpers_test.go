@@ -1,0 +1,75 @@
+package components
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+// runMocked runs fn against the recording mock and returns what it recorded.
+func runMocked(t *testing.T, fn func(ctx *pulumi.Context) error) (*plan.Recorder, error) {
+	t.Helper()
+	rec := plan.NewRecorder("secure-aks", "test")
+	err := pulumi.RunErr(fn, pulumi.WithMocks("secure-aks", "test", rec))
+	return rec, err
+}
+
+func mustFind(t *testing.T, rec *plan.Recorder, typeSuffix, name string) plan.Resource {
+	t.Helper()
+	r, err := plan.Find(rec.Resources(), typeSuffix, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// wantInput asserts the (secret-revealed) input at path.
+func wantInput(t *testing.T, r plan.Resource, path string, want any) {
+	t.Helper()
+	got, ok := r.Input(path)
+	if !ok {
+		t.Errorf("%s %s: input %s is not set, want %v", r.Type, r.Name, path, want)
+		return
+	}
+	if got != want {
+		t.Errorf("%s %s: input %s = %#v, want %#v", r.Type, r.Name, path, got, want)
+	}
+}
+
+func wantNoInput(t *testing.T, r plan.Resource, path string) {
+	t.Helper()
+	if got, ok := r.Input(path); ok {
+		t.Errorf("%s %s: input %s = %#v, want it unset", r.Type, r.Name, path, got)
+	}
+}
+
+// wantErrs asserts that err holds exactly the want substrings, one FieldError
+// each, in any order.
+func wantErrs(t *testing.T, err error, want ...string) {
+	t.Helper()
+	got := Unjoin(err)
+	if len(got) != len(want) {
+		t.Fatalf("got %d errors, want %d:\n%v", len(got), len(want), err)
+	}
+	for _, w := range want {
+		found := false
+		for _, e := range got {
+			if strings.Contains(e.Error(), w) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no error contains %q; got:\n%v", w, err)
+		}
+	}
+}
+
+func resourceValue(m resource.PropertyMap) resource.PropertyValue { return resource.NewProperty(m) }
+
+func planOfType(rec *plan.Recorder, typeSuffix string) []plan.Resource {
+	return plan.OfType(rec.Resources(), typeSuffix)
+}

@@ -1,0 +1,356 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+// runStack runs the program for stack with the given configuration under the
+// recording mock.
+func runStack(t *testing.T, stack string, cfg plan.StackConfig, placeholders bool) (*plan.Plan, *plan.Recorder, error) {
+	t.Helper()
+	return plan.Run("secure-aks", stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
+		return Program(Options{LoadOptions: LoadOptions{PlaceholderSecrets: placeholders}, OnExport: export})
+	})
+}
+
+func minimal(extra map[string]string) plan.StackConfig {
+	cfg := plan.StackConfig{Values: map[string]string{LocationKey: "eastus"}}
+	for k, v := range extra {
+		cfg.Values[k] = v
+	}
+	return cfg
+}
+
+func mustFind(t *testing.T, rs []plan.Resource, typeSuffix, name string) plan.Resource {
+	t.Helper()
+	r, err := plan.Find(rs, typeSuffix, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func wantInput(t *testing.T, r plan.Resource, path string, want any) {
+	t.Helper()
+	got, ok := r.Input(path)
+	if !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s %s: input %s = %v (set: %v), want %v", r.Type, r.Name, path, got, ok, want)
+	}
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	t.Parallel()
+	p, _, err := runStack(t, "staging", minimal(nil), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := mustFind(t, p.Resources, ":ResourceGroup", "resource-group")
+	wantInput(t, rg, "resourceGroupName", "rg-secure-aks-staging")
+	wantInput(t, rg, "location", "eastus")
+	wantInput(t, rg, "tags", map[string]any{"environment": "staging", "managed-by": "pulumi", "project": "secure-aks"})
+	mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
+	wantInput(t, mc, "agentPoolProfiles.0.count", 3)
+	wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "2m")
+	kv := mustFind(t, p.Resources, "keyvault/v20241101:Vault", "vault")
+	wantInput(t, kv, "properties.enablePurgeProtection", true)
+	wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
+	if n := len(plan.OfType(p.Resources, ":Secret")); n != 0 {
+		t.Errorf("%d secrets without vault.secretNames, want 0", n)
+	}
+}
+
+// TestLoadConfigRules has one case per configuration rule. Each bad value
+// must give an error naming the full key and the value, and register nothing.
+func TestLoadConfigRules(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		config  map[string]string
+		wantErr string
+	}{
+		{"location required", map[string]string{LocationKey: ""}, "azure-native:location: is required"},
+		{"location form", map[string]string{LocationKey: "East US"}, `azure-native:location "East US": must be an Azure region name`},
+		{"environment form", map[string]string{"secure-aks:environment": "Prod"}, `secure-aks:environment "Prod": must be 1-16 lowercase`},
+		{"resource group form", map[string]string{"secure-aks:resourceGroup": "rg."}, `secure-aks:resourceGroup "rg.": must be 1-90`},
+		{"deployer principal type", map[string]string{"secure-aks:deployerPrincipalType": "Robot"}, `secure-aks:deployerPrincipalType "Robot": must be "User" or "ServicePrincipal"`},
+		{"cluster unknown key", map[string]string{"secure-aks:cluster": `{"nodeCont": 3}`}, "secure-aks:cluster.nodeCont: unknown key"},
+		{"cluster wrong type", map[string]string{"secure-aks:cluster": `{"nodeCount": "three"}`}, "secure-aks:cluster.nodeCount: got a JSON string, want a whole number"},
+		{"cluster not an object", map[string]string{"secure-aks:cluster": `[1]`}, "secure-aks:cluster: got a JSON array, want an object"},
+		{"node count zero", map[string]string{"secure-aks:cluster": `{"nodeCount": 0}`}, "secure-aks:cluster.nodeCount 0: must be between 1 and 100"},
+		{"node count high", map[string]string{"secure-aks:cluster": `{"nodeCount": 101}`}, "secure-aks:cluster.nodeCount 101: must be between 1 and 100"},
+		{"cluster name", map[string]string{"secure-aks:cluster": `{"name": "aks prod"}`}, `secure-aks:cluster.name "aks prod": must be 1-63`},
+		{"kubernetes version", map[string]string{"secure-aks:cluster": `{"kubernetesVersion": "1.28.5-x"}`}, `secure-aks:cluster.kubernetesVersion "1.28.5-x"`},
+		{"vm size", map[string]string{"secure-aks:cluster": `{"nodeVmSize": "big"}`}, `secure-aks:cluster.nodeVmSize "big"`},
+		{"zone", map[string]string{"secure-aks:cluster": `{"availabilityZones": ["4"]}`}, `secure-aks:cluster.availabilityZones[0] "4"`},
+		{"poll interval", map[string]string{"secure-aks:cluster": `{"rotationPollInterval": "2"}`}, `secure-aks:cluster.rotationPollInterval "2": must be a duration`},
+		{"admin group required", map[string]string{"secure-aks:cluster": `{"localAccountsDisabled": true}`}, "secure-aks:cluster.adminGroupObjectIds"},
+		{"admin group GUID", map[string]string{"secure-aks:cluster": `{"adminGroupObjectIds": ["ops"]}`}, `secure-aks:cluster.adminGroupObjectIds[0] "ops": must be a GUID`},
+		{"authorized range", map[string]string{"secure-aks:cluster": `{"authorizedIpRanges": ["1.2.3.4/40"]}`}, `secure-aks:cluster.authorizedIpRanges[0] "1.2.3.4/40"`},
+		{"vault unknown key", map[string]string{"secure-aks:vault": `{"purgeProtect": true}`}, "secure-aks:vault.purgeProtect: unknown key"},
+		{"vault name", map[string]string{"secure-aks:vault": `{"name": "kv--x"}`}, `secure-aks:vault.name "kv--x": must not contain two hyphens in a row`},
+		{"vault sku", map[string]string{"secure-aks:vault": `{"sku": "gold"}`}, `secure-aks:vault.sku "gold"`},
+		{"retention zero", map[string]string{"secure-aks:vault": `{"softDeleteRetentionDays": 0}`}, "secure-aks:vault.softDeleteRetentionDays 0: must be between 7 and 90"},
+		{"retention high", map[string]string{"secure-aks:vault": `{"softDeleteRetentionDays": 365}`}, "secure-aks:vault.softDeleteRetentionDays 365: must be between 7 and 90"},
+		{"network action", map[string]string{"secure-aks:vault": `{"networkDefaultAction": "Block"}`}, `secure-aks:vault.networkDefaultAction "Block"`},
+		{"vault ip range", map[string]string{"secure-aks:vault": `{"allowedIpRanges": ["office"]}`}, `secure-aks:vault.allowedIpRanges[0] "office"`},
+		{"vault subnet", map[string]string{"secure-aks:vault": `{"subnetIds": ["subnet-1"]}`}, `secure-aks:vault.subnetIds[0] "subnet-1"`},
+		{"secret name", map[string]string{"secure-aks:vault": `{"secretNames": ["my_secret"]}`}, `secure-aks:vault.secretNames "my_secret": secret names must be`},
+		{"secret name repeated", map[string]string{"secure-aks:vault": `{"secretNames": ["a", "a"]}`}, `secure-aks:vault.secretNames[1] "a": must not repeat`},
+		{"tags form", map[string]string{"secure-aks:tags": `{"a/b": "x"}`}, `secure-aks:tags "a/b": tag names must not contain`},
+		{"tags not strings", map[string]string{"secure-aks:tags": `{"n": 1}`}, "secure-aks:tags: got a JSON number, want a string"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := minimal(tt.config)
+			if cfg.Values[LocationKey] == "" {
+				delete(cfg.Values, LocationKey)
+			}
+			_, rec, err := runStack(t, "test", cfg, false)
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.wantErr)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error does not contain %q:\n%v", tt.wantErr, err)
+			}
+			if n := len(rec.Resources()); n != 0 {
+				t.Errorf("%d resources registered, want 0", n)
+			}
+		})
+	}
+}
+
+func TestConfigErrorListsEveryProblem(t *testing.T) {
+	t.Parallel()
+	_, rec, err := runStack(t, "test", minimal(map[string]string{
+		"secure-aks:cluster": `{"nodeCount": 0, "rotationPollInterval": "soon"}`,
+		"secure-aks:vault":   `{"name": "kv--x", "softDeleteRetentionDays": 3}`,
+	}), false)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`stack "test" has 4 configuration problem(s):`,
+		"\n  - secure-aks:cluster.nodeCount 0",
+		"\n  - secure-aks:cluster.rotationPollInterval \"soon\"",
+		"\n  - secure-aks:vault.name \"kv--x\"",
+		"\n  - secure-aks:vault.softDeleteRetentionDays 3",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(rec.Resources()) != 0 {
+		t.Error("resources were registered")
+	}
+}
+
+func TestSecretValues(t *testing.T) {
+	t.Parallel()
+	names := map[string]string{"secure-aks:vault": `{"secretNames": ["MyApplicationSecret"]}`}
+
+	// pulumi up: a missing value is an error that gives the exact command.
+	_, rec, err := runStack(t, "dev", minimal(names), false)
+	if err == nil || !strings.Contains(err.Error(), "secure-aks:secrets.MyApplicationSecret: has no value: run pulumi config set --secret --path 'secrets.MyApplicationSecret' VALUE -s dev") {
+		t.Errorf("err = %v", err)
+	}
+	if len(rec.Resources()) != 0 {
+		t.Error("resources were registered")
+	}
+
+	// The offline plan: a visible placeholder, still a secret.
+	_, rec, err = runStack(t, "dev", minimal(names), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := mustFind(t, rec.Resources(), ":Secret", "vault-MyApplicationSecret")
+	wantInput(t, s, "properties.value", PlaceholderSecret)
+	if !s.IsSecretInput("properties.value") {
+		t.Error("placeholder is not a secret")
+	}
+
+	// A value set with --secret flows into the vault as a secret.
+	withValue := minimal(names)
+	withValue.Values["secure-aks:secrets"] = `{"MyApplicationSecret": "s3cr3t"}`
+	withValue.SecretKeys = []string{"secure-aks:secrets"}
+	_, rec, err = runStack(t, "dev", withValue, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = mustFind(t, rec.Resources(), ":Secret", "vault-MyApplicationSecret")
+	wantInput(t, s, "properties.value", "s3cr3t")
+	if !s.IsSecretInput("properties.value") {
+		t.Error("value is not a secret")
+	}
+
+	// A value in plain text, or one that no secretNames entry asks for, is refused.
+	plain := minimal(names)
+	plain.Values["secure-aks:secrets"] = `{"MyApplicationSecret": "s3cr3t", "Typo": "x"}`
+	_, rec, err = runStack(t, "dev", plain, false)
+	if err == nil || !strings.Contains(err.Error(), "secure-aks:secrets: is stored in plain text in Pulumi.dev.yaml") ||
+		!strings.Contains(err.Error(), "secure-aks:secrets.Typo: is not listed in secure-aks:vault.secretNames") {
+		t.Errorf("err = %v", err)
+	}
+	if len(rec.Resources()) != 0 {
+		t.Error("resources were registered")
+	}
+}
+
+func TestDeployerPrincipalType(t *testing.T) {
+	t.Parallel()
+	if got := (ClientConfig{ClientID: AzureCLIClientID}).PrincipalType(); got != "User" {
+		t.Errorf("az login user session: %q", got)
+	}
+	if got := (ClientConfig{ClientID: "3f2c7a9e-0000-0000-0000-000000000000"}).PrincipalType(); got != "ServicePrincipal" {
+		t.Errorf("service principal: %q", got)
+	}
+	cfg := minimal(map[string]string{
+		"secure-aks:vault":                 `{"secretNames": ["s"]}`,
+		"secure-aks:deployerPrincipalType": "User",
+	})
+	_, rec, err := runStack(t, "test", cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ra := mustFind(t, rec.Resources(), ":RoleAssignment", "vault-deployer-secrets-officer")
+	wantInput(t, ra, "principalType", "User")
+	wantInput(t, ra, "principalId", plan.FakeGUID("client", "objectId"))
+	// The fake client is not the Azure CLI: detected as a service principal.
+	delete(cfg.Values, "secure-aks:deployerPrincipalType")
+	_, rec, err = runStack(t, "test", cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInput(t, mustFind(t, rec.Resources(), ":RoleAssignment", "vault-deployer-secrets-officer"), "principalType", "ServicePrincipal")
+}
+
+// TestStackFiles loads and deploys both real stack files. A stack file that
+// no longer parses, or that breaks a rule, fails here.
+func TestStackFiles(t *testing.T) {
+	t.Parallel()
+	for _, stack := range []string{"dev", "prod"} {
+		t.Run(stack, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _, err := runStack(t, stack, cfg, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
+			kv := mustFind(t, p.Resources, "keyvault/v20241101:Vault", "vault")
+			wantInput(t, mc, "oidcIssuerProfile.enabled", true)
+			wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
+			wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "true")
+			wantInput(t, kv, "properties.enableRbacAuthorization", true)
+			mustFind(t, p.Resources, ":Secret", "vault-MyApplicationSecret")
+			switch stack {
+			case "dev":
+				wantInput(t, mc, "agentPoolProfiles.0.count", 1)
+				wantInput(t, mc, "disableLocalAccounts", false)
+				wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "1m")
+				wantInput(t, kv, "properties.networkAcls.defaultAction", "Allow")
+				if _, ok := kv.Input("properties.enablePurgeProtection"); ok {
+					t.Error("dev: purge protection is set; dev leaves it off (see Pulumi.dev.yaml)")
+				}
+			case "prod":
+				wantInput(t, mc, "agentPoolProfiles.0.count", 3)
+				wantInput(t, mc, "agentPoolProfiles.0.availabilityZones", []any{"1", "2", "3"})
+				wantInput(t, mc, "disableLocalAccounts", true)
+				wantInput(t, mc, "aadProfile.enableAzureRBAC", true)
+				if v, _ := mc.Input("aadProfile.adminGroupObjectIDs"); len(v.([]any)) == 0 {
+					t.Error("prod: no admin group")
+				}
+				if v, _ := mc.Input("apiServerAccessProfile.authorizedIPRanges"); len(v.([]any)) == 0 {
+					t.Error("prod: no authorized IP ranges")
+				}
+				wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "2m")
+				wantInput(t, kv, "properties.enablePurgeProtection", true)
+				wantInput(t, kv, "properties.softDeleteRetentionInDays", 90)
+				wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
+				if v, _ := kv.Input("properties.networkAcls.ipRules"); len(v.([]any)) == 0 {
+					t.Error("prod: vault denies by default with no IP allow-list")
+				}
+			}
+
+			// Outputs: exactly these, the kubeconfig secret, the issuer the cluster's.
+			var keys []string
+			for k := range p.Outputs {
+				keys = append(keys, k)
+			}
+			slices.Sort(keys)
+			if fmt.Sprint(keys) != "[clusterName kubeconfig oidcIssuerUrl resourceGroupName vaultName vaultUri]" {
+				t.Errorf("outputs = %v", keys)
+			}
+			if p.Outputs["kubeconfig"] != plan.SecretMarker {
+				t.Errorf("kubeconfig output is not secret: %v", p.Outputs["kubeconfig"])
+			}
+			if s, _ := p.Outputs["oidcIssuerUrl"].(string); !strings.HasPrefix(s, plan.IssuerBase) || !strings.HasSuffix(s, "/") {
+				t.Errorf("oidcIssuerUrl = %v", p.Outputs["oidcIssuerUrl"])
+			}
+			if p.Outputs["resourceGroupName"] != "rg-secure-aks-"+stack {
+				t.Errorf("resourceGroupName = %v", p.Outputs["resourceGroupName"])
+			}
+
+			// Cluster and vault are created side by side: neither waits on the other.
+			for _, r := range p.Resources {
+				for _, d := range r.DependsOn {
+					inCluster := strings.Contains(r.URN, "secure-aks:index:Cluster")
+					inVault := strings.Contains(r.URN, "secure-aks:index:Vault")
+					if (inCluster && strings.Contains(d, "secure-aks:index:Vault")) || (inVault && strings.Contains(d, "secure-aks:index:Cluster")) {
+						t.Errorf("%s depends on %s", r.URN, d)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestProjectFileDeclaresEveryKey(t *testing.T) {
+	t.Parallel()
+	// LoadProject validates Pulumi.yaml against Pulumi's own project schema.
+	proj, err := workspace.LoadProject("../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if proj.Name != "secure-aks" || proj.Runtime.Name() != "go" || proj.Description == nil {
+		t.Errorf("project = %s, runtime %s", proj.Name, proj.Runtime.Name())
+	}
+	var declared []string
+	for k, v := range proj.Config {
+		declared = append(declared, k)
+		if v.Type == nil || v.Description == "" {
+			t.Errorf("config %s: declare its type and description", k)
+		}
+	}
+	slices.Sort(declared)
+	want := slices.Sorted(slices.Values(Keys))
+	if fmt.Sprint(declared) != fmt.Sprint(want) {
+		t.Errorf("Pulumi.yaml declares %v, LoadConfig reads %v", declared, want)
+	}
+	for _, stack := range []string{"dev", "prod"} {
+		cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range cfg.Values {
+			if ns, name, _ := strings.Cut(k, ":"); ns == Namespace && !slices.Contains(Keys, name) {
+				t.Errorf("Pulumi.%s.yaml sets undeclared key %s", stack, k)
+			}
+		}
+		if len(cfg.SecretKeys) != 0 {
+			t.Errorf("Pulumi.%s.yaml holds secret values %v; set them per stack, never commit them", stack, cfg.SecretKeys)
+		}
+	}
+}
