@@ -100,3 +100,6 @@ func checkUnique(fe *fieldErrors, field string, values []string) {
 		seen[v] = true
 	}
 }
+
+// regexpHex32 is a Key Vault object version.
+var regexpHex32 = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)

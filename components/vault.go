@@ -6,7 +6,11 @@ import (
 	"strings"
 
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20220401"
-	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2/v20241101"
+	// The root keyvault package, not an API-versioned one: only it has the
+	// standalone AccessPolicy resource, and it compiles no larger than
+	// v20241101 (BENCHMARKS.md). SDK v2.90.0 pins its REST API version to
+	// 2023-02-01, which has every property used here.
+	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -284,22 +288,11 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		// The API refuses false; leaving it unset is "off".
 		props.EnablePurgeProtection = pulumi.Bool(true)
 	}
+	// Access policies are never inline: the deployer's and every workload's
+	// are standalone AccessPolicy resources. The provider's maintainers warn
+	// that mixing inline and standalone policies makes them overwrite each
+	// other (pulumi/pulumi-azure-native#594).
 	writesSecrets := len(a.Secrets) > 0 && a.DeployerObjectID != nil
-	if a.Authorization == VaultAuthorizationAccessPolicy {
-		props.AccessPolicies = keyvault.AccessPolicyEntryArray{}
-		if writesSecrets {
-			props.AccessPolicies = keyvault.AccessPolicyEntryArray{&keyvault.AccessPolicyEntryArgs{
-				TenantId: a.TenantID,
-				ObjectId: a.DeployerObjectID,
-				Permissions: &keyvault.PermissionsArgs{
-					Secrets: pulumi.StringArray{
-						pulumi.String("get"), pulumi.String("list"), pulumi.String("set"),
-						pulumi.String("delete"), pulumi.String("recover"),
-					},
-				},
-			}}
-		}
-	}
 	kv, err := keyvault.NewVault(ctx, name, &keyvault.VaultArgs{
 		ResourceGroupName: a.ResourceGroupName,
 		Location:          a.Location,
@@ -313,6 +306,14 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	vaultID := kv.ID().ToStringOutput()
 
 	secretOpts := []pulumi.ResourceOption{pulumi.Parent(v)}
+	if writesSecrets && a.Authorization == VaultAuthorizationAccessPolicy {
+		perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
+		policy, err := newAccessPolicy(ctx, name+"-deployer-policy", vaultID, a.TenantID, a.DeployerObjectID, perms, pulumi.Parent(v))
+		if err != nil {
+			return nil, fmt.Errorf("creating vault %q: %w", name, err)
+		}
+		secretOpts = append(secretOpts, pulumi.DependsOn([]pulumi.Resource{policy}))
+	}
 	if writesSecrets && a.Authorization == VaultAuthorizationRBAC {
 		// The deployer writes the secrets; in RBAC mode it needs Secrets Officer
 		// on this vault or it gets 403 (AZURE-FACTS.md, Key Vault). The role
@@ -385,15 +386,56 @@ func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.Str
 // roleDefinitionID turns a built-in role GUID into the subscription-scoped
 // role definition ID that ARM expects, taking the subscription from scopeID.
 func roleDefinitionID(scopeID, roleID string) string {
-	parts := strings.Split(scopeID, "/")
-	sub := ""
+	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", idSegment(scopeID, "subscriptions"), roleID)
+}
+
+// keyvaultPermissions are the data-plane permissions of an access policy.
+type keyvaultPermissions struct{ secrets, certificates, keys []string }
+
+// add grants "get", and only "get", on one object type: all the CSI driver
+// needs (AZURE-FACTS.md: the walkthrough's "list" is more than needed).
+func (p *keyvaultPermissions) add(t ObjectType) {
+	switch t {
+	case ObjectTypeSecret:
+		p.secrets = append(p.secrets, "get")
+	case ObjectTypeCert:
+		p.certificates = append(p.certificates, "get")
+	case ObjectTypeKey:
+		p.keys = append(p.keys, "get")
+	}
+}
+
+// newAccessPolicy adds one standalone access policy to the vault vaultID.
+func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, tenantID, objectID pulumi.StringInput, p *keyvaultPermissions, opts ...pulumi.ResourceOption) (*keyvault.AccessPolicy, error) {
+	ap, err := keyvault.NewAccessPolicy(ctx, name, &keyvault.AccessPolicyArgs{
+		ResourceGroupName: vaultID.ApplyT(func(id string) string { return idSegment(id, "resourceGroups") }).(pulumi.StringOutput),
+		VaultName:         vaultID.ApplyT(func(id string) string { return idSegment(id, "vaults") }).(pulumi.StringOutput),
+		Policy: &keyvault.AccessPolicyEntryArgs{
+			TenantId: tenantID,
+			ObjectId: objectID,
+			Permissions: &keyvault.PermissionsArgs{
+				Secrets:      pulumi.ToStringArray(p.secrets),
+				Certificates: pulumi.ToStringArray(p.certificates),
+				Keys:         pulumi.ToStringArray(p.keys),
+			},
+		},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("access policy %q: %w", name, err)
+	}
+	return ap, nil
+}
+
+// idSegment returns the segment after key in an ARM resource ID (keys
+// compared case-insensitively), or "".
+func idSegment(id, key string) string {
+	parts := strings.Split(id, "/")
 	for i := 0; i+1 < len(parts); i++ {
-		if strings.EqualFold(parts[i], "subscriptions") {
-			sub = parts[i+1]
-			break
+		if strings.EqualFold(parts[i], key) {
+			return parts[i+1]
 		}
 	}
-	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", sub, roleID)
+	return ""
 }
 
 func validPrincipalType(t string) bool {

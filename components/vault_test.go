@@ -141,7 +141,7 @@ func TestNewVaultSecureDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	comp := mustFind(t, rec, VaultType, "kv")
-	kv := mustFind(t, rec, "keyvault/v20241101:Vault", "kv")
+	kv := mustFind(t, rec, "keyvault:Vault", "kv")
 	wantInput(t, kv, "properties.enableRbacAuthorization", true)
 	wantInput(t, kv, "properties.enablePurgeProtection", true)
 	wantInput(t, kv, "properties.enableSoftDelete", true)
@@ -153,7 +153,7 @@ func TestNewVaultSecureDefaults(t *testing.T) {
 	wantNoInput(t, kv, "properties.accessPolicies")
 
 	for _, sn := range []string{"db-password", "api-key"} {
-		s := mustFind(t, rec, "keyvault/v20241101:Secret", "kv-"+sn)
+		s := mustFind(t, rec, "keyvault:Secret", "kv-"+sn)
 		wantInput(t, s, "secretName", sn)
 		wantInput(t, s, "vaultName", kv.State["name"].StringValue())
 		if !s.IsSecretInput("properties.value") {
@@ -196,7 +196,7 @@ func TestNewVaultNetworkAndPurgeProtectionOff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kv := mustFind(t, rec, "keyvault/v20241101:Vault", "kv")
+	kv := mustFind(t, rec, "keyvault:Vault", "kv")
 	wantInput(t, kv, "vaultName", "kv-explicit")
 	// Azure refuses enablePurgeProtection=false: "off" is the property unset.
 	wantNoInput(t, kv, "properties.enablePurgeProtection")
@@ -222,16 +222,25 @@ func TestNewVaultAccessPolicyMode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kv := mustFind(t, rec, "keyvault/v20241101:Vault", "kv")
+	kv := mustFind(t, rec, "keyvault:Vault", "kv")
 	wantInput(t, kv, "properties.enableRbacAuthorization", false)
-	wantInput(t, kv, "properties.accessPolicies.0.objectId", "deployer-oid")
-	wantInput(t, kv, "properties.accessPolicies.0.tenantId", "tenant")
-	perms, _ := kv.Input("properties.accessPolicies.0.permissions.secrets")
+	// Never inline: inline and standalone policies overwrite each other.
+	wantNoInput(t, kv, "properties.accessPolicies")
+	policy := mustFind(t, rec, "keyvault:AccessPolicy", "kv-deployer-policy")
+	wantInput(t, policy, "vaultName", kv.State["name"].StringValue())
+	wantInput(t, policy, "resourceGroupName", "rg")
+	wantInput(t, policy, "policy.objectId", "deployer-oid")
+	wantInput(t, policy, "policy.tenantId", "tenant")
+	perms, _ := policy.Input("policy.permissions.secrets")
 	if fmt.Sprint(perms) != "[get list set delete recover]" {
 		t.Errorf("deployer secret permissions = %v", perms)
 	}
-	if len(rec.Resources()) != 3 || len(planOfType(rec, ":RoleAssignment")) != 0 {
-		t.Errorf("want component, vault and secret, no role assignment; got %d resources", len(rec.Resources()))
+	secret := mustFind(t, rec, "keyvault:Secret", "kv-s")
+	if !strings.Contains(strings.Join(secret.DependsOn, " "), "AccessPolicy::kv-deployer-policy") {
+		t.Errorf("secret is written before the deployer's policy exists: %v", secret.DependsOn)
+	}
+	if len(rec.Resources()) != 4 || len(planOfType(rec, ":RoleAssignment")) != 0 {
+		t.Errorf("want component, vault, policy and secret, no role assignment; got %d resources", len(rec.Resources()))
 	}
 }
 

@@ -43,6 +43,8 @@ type Config struct {
 	// Secrets are the values of secure-aks:secrets, each a Pulumi secret, for
 	// exactly the names in Vault.SecretNames.
 	Secrets map[string]pulumi.StringInput
+	// Workloads is secure-aks:workloads, with defaults applied.
+	Workloads []WorkloadConfig
 	// DeployerPrincipalType is secure-aks:deployerPrincipalType: the kind of
 	// identity running Pulumi ("User" or "ServicePrincipal"). Empty means
 	// detect it from the Azure client configuration.
@@ -99,7 +101,7 @@ var (
 
 // Keys are the keys of the secure-aks namespace that LoadConfig reads. Each is
 // declared, with its type and description, in Pulumi.yaml.
-var Keys = []string{"environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags"}
+var Keys = []string{"environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags", "workloads"}
 
 // key returns the full configuration key of a path inside the namespace.
 func key(path string) string { return Namespace + ":" + path }
@@ -153,6 +155,14 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	}
 
 	errs = append(errs, c.loadSecrets(ctx, get(key("secrets")), opts))
+	if err := decodeObject(get(key("workloads")), "workloads", &c.Workloads); err != nil {
+		errs = append(errs, err)
+	} else {
+		for i := range c.Workloads {
+			c.Workloads[i] = c.Workloads[i].withDefaults()
+		}
+		errs = append(errs, c.validateWorkloads())
+	}
 
 	// The components own their rules; run them here, on the args the stack
 	// will pass, so that every error names the configuration key.
@@ -310,13 +320,18 @@ func (c *Config) vaultArgs(resourceGroupName, tenantID pulumi.StringInput) *comp
 		Secrets:                c.Secrets,
 		Tags:                   c.Tags,
 	}
-	if c.Vault.RBACAuthorization != nil && !*c.Vault.RBACAuthorization {
-		a.Authorization = components.VaultAuthorizationAccessPolicy
-	}
+	a.Authorization = c.vaultAuthorization()
 	if c.Vault.SoftDeleteRetentionDays != nil {
 		a.SoftDeleteRetentionDays = *c.Vault.SoftDeleteRetentionDays
 	}
 	return a
+}
+
+func (c *Config) vaultAuthorization() components.VaultAuthorization {
+	if c.Vault.RBACAuthorization != nil && !*c.Vault.RBACAuthorization {
+		return components.VaultAuthorizationAccessPolicy
+	}
+	return components.VaultAuthorizationRBAC
 }
 
 // clusterKey and vaultKey name the configuration key of a component field.

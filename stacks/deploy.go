@@ -46,10 +46,14 @@ type Platform struct {
 	Cluster *components.Cluster
 	// Vault is the Key Vault.
 	Vault *components.Vault
+	// Workloads are the identities and mounts of secure-aks:workloads, by name.
+	Workloads map[string]*Workload
 }
 
 // Deploy creates the environment described by cfg: the resource group, then
-// the cluster and the vault side by side. Neither waits on the other.
+// the cluster and the vault side by side (neither waits on the other), then
+// for each workload its identity, SecretProviderClass and, if asked, the
+// sample reader.
 func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	var client ClientConfig
 	if err := ctx.Invoke(ClientConfigToken, map[string]any{}, &client); err != nil {
@@ -82,6 +86,13 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+
+	p.Workloads = map[string]*Workload{}
+	for _, w := range cfg.Workloads {
+		if p.Workloads[w.Name], err = deployWorkload(ctx, cfg, p, w); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -94,5 +105,20 @@ func (p *Platform) Outputs() pulumi.Map {
 		"kubeconfig":        p.Cluster.Kubeconfig,
 		"vaultName":         p.Vault.Name,
 		"vaultUri":          p.Vault.URI,
+		"workloads":         p.workloadOutputs(),
 	}
+}
+
+// workloadOutputs are, by workload name, what an app team needs to use it.
+func (p *Platform) workloadOutputs() pulumi.Map {
+	out := pulumi.Map{}
+	for name, w := range p.Workloads {
+		out[name] = pulumi.Map{
+			"clientId":            w.Identity.ClientID,
+			"namespace":           w.Identity.Namespace,
+			"serviceAccount":      w.Identity.ServiceAccountName,
+			"secretProviderClass": w.Mount.Name,
+		}
+	}
+	return out
 }

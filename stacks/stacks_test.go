@@ -59,7 +59,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 	mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
 	wantInput(t, mc, "agentPoolProfiles.0.count", 3)
 	wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "2m")
-	kv := mustFind(t, p.Resources, "keyvault/v20241101:Vault", "vault")
+	kv := mustFind(t, p.Resources, "keyvault:Vault", "vault")
 	wantInput(t, kv, "properties.enablePurgeProtection", true)
 	wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
 	if n := len(plan.OfType(p.Resources, ":Secret")); n != 0 {
@@ -249,7 +249,7 @@ func TestStackFiles(t *testing.T) {
 				t.Fatal(err)
 			}
 			mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
-			kv := mustFind(t, p.Resources, "keyvault/v20241101:Vault", "vault")
+			kv := mustFind(t, p.Resources, "keyvault:Vault", "vault")
 			wantInput(t, mc, "oidcIssuerProfile.enabled", true)
 			wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
 			wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "true")
@@ -290,7 +290,7 @@ func TestStackFiles(t *testing.T) {
 				keys = append(keys, k)
 			}
 			slices.Sort(keys)
-			if fmt.Sprint(keys) != "[clusterName kubeconfig oidcIssuerUrl resourceGroupName vaultName vaultUri]" {
+			if fmt.Sprint(keys) != "[clusterName kubeconfig oidcIssuerUrl resourceGroupName vaultName vaultUri workloads]" {
 				t.Errorf("outputs = %v", keys)
 			}
 			if p.Outputs["kubeconfig"] != plan.SecretMarker {

@@ -40,7 +40,7 @@ func TestGoldenPlans(t *testing.T) {
 			var p struct {
 				Stack     string `json:"stack"`
 				Resources []struct {
-					URN, Type, Name, Parent string
+					URN, Type, Name, Parent, Provider string
 					Custom                  bool
 					Inputs                  map[string]any
 					DependsOn               []string

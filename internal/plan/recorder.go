@@ -227,7 +227,12 @@ var armNames = map[string][2]string{
 func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
 	state := inputs.Copy()
 	pkg, mod, member := splitToken(typ)
-	if pkg != "azure-native" {
+	switch {
+	case pkg == "kubernetes":
+		return kubernetesID(name, inputs), state
+	case pkg == "azuread":
+		return azureADOutputs(member, name, state)
+	case pkg != "azure-native":
 		return name + "-plan-id", state
 	}
 	spec, ok := armNames[mod+":"+member]
@@ -258,6 +263,9 @@ func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resourc
 		id = str(inputs, "scope") + "/providers/Microsoft.Authorization/roleAssignments/" + azName
 	case "managedidentity:FederatedIdentityCredential":
 		id = rgID + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + str(inputs, "resourceName") + "/federatedIdentityCredentials/" + azName
+	case "keyvault:AccessPolicy":
+		policy := objectOf(inputs, "policy")
+		id = rgID + "/providers/Microsoft.KeyVault/vaults/" + str(inputs, "vaultName") + "/accessPolicy/" + str(policy, "objectId")
 	default:
 		id = rgID + "/providers/" + spec[1] + "/" + azName
 	}
@@ -290,6 +298,37 @@ func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resourc
 		state["tenantId"] = resource.NewProperty(FakeGUID("tenant"))
 	}
 	return id, state
+}
+
+// kubernetesID is the ID the Kubernetes provider gives an object:
+// NAMESPACE/NAME, or NAME for cluster-scoped objects.
+func kubernetesID(name string, inputs resource.PropertyMap) string {
+	meta := objectOf(inputs, "metadata")
+	n := str(meta, "name")
+	if n == "" {
+		n = name + "-plan"
+	}
+	if ns := str(meta, "namespace"); ns != "" {
+		return ns + "/" + n
+	}
+	return n
+}
+
+// azureADOutputs fakes what Microsoft Graph computes for Entra objects.
+func azureADOutputs(member, name string, state resource.PropertyMap) (string, resource.PropertyMap) {
+	switch member {
+	case "Application":
+		objectID := FakeGUID("application", name, "objectId")
+		state["clientId"] = resource.NewProperty(FakeGUID("application", name, "clientId"))
+		state["objectId"] = resource.NewProperty(objectID)
+		return "/applications/" + objectID, state
+	case "ServicePrincipal":
+		objectID := FakeGUID("servicePrincipal", name, "objectId")
+		state["objectId"] = resource.NewProperty(objectID)
+		state["applicationTenantId"] = resource.NewProperty(FakeGUID("tenant"))
+		return objectID, state
+	}
+	return FakeGUID(member, name), state
 }
 
 func fakeVaultURI(name string) string { return "https://" + name + ".vault.plan.invalid/" }

@@ -1,0 +1,356 @@
+package components
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+)
+
+// SecretMountType is the Pulumi type token of [SecretMount]. Never change it
+// without pulumi.Aliases.
+const SecretMountType = "secure-aks:index:SecretMount"
+
+// Secrets Store CSI constants (AZURE-FACTS.md, SecretProviderClass).
+const (
+	// SecretProviderClassAPIVersion and SecretProviderClassKind name the CRD.
+	SecretProviderClassAPIVersion = "secrets-store.csi.x-k8s.io/v1"
+	SecretProviderClassKind       = "SecretProviderClass"
+	// CSIDriver is the driver name in a pod's csi volume.
+	CSIDriver = "secrets-store.csi.k8s.io"
+	// DefaultMountPath is where the walkthrough mounts the volume.
+	DefaultMountPath = "/mnt/secrets-store"
+	// DefaultVolumeName is the name Volume and VolumeMount use.
+	DefaultVolumeName = "secrets-store"
+)
+
+// SecretObject is one Key Vault object to mount as a file.
+type SecretObject struct {
+	// Name is the object's name in the vault: 1-127 letters, digits and
+	// hyphens. Required.
+	Name string
+	// Type is ObjectTypeSecret (default), ObjectTypeCert or ObjectTypeKey.
+	Type ObjectType
+	// Version pins a version. Optional: by default the latest, which rotation
+	// follows.
+	Version string
+	// Alias is the file name. Optional: by default Name. A relative path
+	// without "..". File names must be unique within a mount.
+	Alias string
+	// Format is "pem" or "pfx" (pfx only for type secret). Optional.
+	Format string
+	// Encoding is "utf-8", "hex" or "base64", only for type secret. Optional.
+	Encoding string
+}
+
+// FileName is the file the object is mounted as: Alias, or else Name.
+func (o SecretObject) FileName() string {
+	if o.Alias != "" {
+		return o.Alias
+	}
+	return o.Name
+}
+
+// SyncSecret mirrors the mounted objects into a Kubernetes Secret
+// (spec.secretObjects). The Secret exists only while at least one pod mounts
+// the volume: the driver creates it on the first mount and deletes it after
+// the last pod is gone. Environment variables read from it change only when
+// the pod restarts.
+type SyncSecret struct {
+	// SecretName is the Kubernetes Secret's name: a DNS-1123 subdomain.
+	// Optional: by default the class name.
+	SecretName string
+	// Type is the Secret's type. Optional: by default "Opaque".
+	Type string
+}
+
+// SecretMountArgs configures a [SecretMount]. Pass the cluster's Kubernetes
+// provider with pulumi.Providers in the options.
+type SecretMountArgs struct {
+	// Namespace of the SecretProviderClass: the pods' namespace, a DNS-1123
+	// label. Required. A class is namespaced and serves one vault.
+	Namespace string
+	// Name of the class: a DNS-1123 subdomain. Optional: by default the
+	// component name. Changing it replaces the class.
+	Name string
+	// VaultName is the vault's name (Vault.Name). Required.
+	VaultName pulumi.StringInput
+	// TenantID is the vault's tenant (Vault.TenantID). Required.
+	TenantID pulumi.StringInput
+	// ClientID is the workload identity's client ID
+	// (WorkloadIdentity.ClientID). Required: without it the provider falls
+	// back to service-principal mode and the mount fails with
+	// "nodePublishSecretRef secret is not set" (AZURE-FACTS.md).
+	ClientID pulumi.StringInput
+	// Objects to mount, in this order. Required, at least one.
+	Objects []SecretObject
+	// SyncSecret, if set, mirrors the objects into a Kubernetes Secret.
+	SyncSecret *SyncSecret
+	// MountPath is where VolumeMount mounts the volume. Default
+	// DefaultMountPath.
+	MountPath string
+	// CloudName is the Azure cloud, such as "AzurePublicCloud". Optional.
+	CloudName string
+}
+
+// SecretMount is a SecretProviderClass for one vault, with helpers for the
+// pod spec that mounts it.
+type SecretMount struct {
+	pulumi.ResourceState
+
+	// Name is the SecretProviderClass's name.
+	Name pulumi.StringOutput
+	// Namespace is its namespace.
+	Namespace pulumi.StringOutput
+	// MountPath is where VolumeMount mounts the volume.
+	MountPath pulumi.StringOutput
+	// Class is the SecretProviderClass.
+	Class *apiextensions.CustomResource
+
+	className, mountPath string
+}
+
+func (a SecretMountArgs) withDefaults(name string) SecretMountArgs {
+	if a.Name == "" {
+		a.Name = name
+	}
+	if a.MountPath == "" {
+		a.MountPath = DefaultMountPath
+	}
+	objects := make([]SecretObject, len(a.Objects))
+	for i, o := range a.Objects {
+		if o.Type == "" {
+			o.Type = ObjectTypeSecret
+		}
+		objects[i] = o
+	}
+	a.Objects = objects
+	if a.SyncSecret != nil {
+		s := *a.SyncSecret
+		if s.SecretName == "" {
+			s.SecretName = a.Name
+		}
+		if s.Type == "" {
+			s.Type = "Opaque"
+		}
+		a.SyncSecret = &s
+	}
+	return a
+}
+
+// Validate applies the defaults to a copy of a (name is the component name)
+// and checks every rule, the objects as the Azure provider validates them.
+func (a SecretMountArgs) Validate(name string) error {
+	a = a.withDefaults(name)
+	var fe fieldErrors
+	if !dns1123Label.MatchString(a.Namespace) {
+		fe.add("Namespace", a.Namespace, "must be a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+	}
+	if !dns1123Subdomain.MatchString(a.Name) {
+		fe.add("Name", a.Name, "must be a DNS-1123 subdomain: lowercase letters, digits, hyphens and dots")
+	}
+	for _, f := range []struct {
+		field string
+		in    pulumi.StringInput
+	}{{"VaultName", a.VaultName}, {"TenantID", a.TenantID}, {"ClientID", a.ClientID}} {
+		if f.in == nil {
+			fe.add(f.field, nil, "is required")
+		}
+	}
+	if len(a.Objects) == 0 {
+		fe.add("Objects", "", "must name at least one object")
+	}
+	files := map[string]int{}
+	for i, o := range a.Objects {
+		field := fmt.Sprintf("Objects[%d]", i)
+		if !secretNamePattern.MatchString(o.Name) {
+			fe.add(field+".Name", o.Name, "must be 1-127 letters, digits and hyphens")
+		}
+		if _, ok := readerRoles[o.Type]; !ok {
+			fe.add(field+".Type", string(o.Type), `must be "secret", "cert" or "key"`)
+		}
+		if o.Version != "" && !regexpHex32.MatchString(o.Version) {
+			fe.add(field+".Version", o.Version, "must be a Key Vault version: 32 hexadecimal characters")
+		}
+		// The provider's rules (secrets-store-csi-driver-provider-azure
+		// v1.7.0, pkg/provider/validate.go), stricter only in case.
+		switch o.Format {
+		case "", "pem":
+		case "pfx":
+			if o.Type != ObjectTypeSecret {
+				fe.add(field+".Format", o.Format, `"pfx" is only supported for type "secret"`)
+			}
+		default:
+			fe.add(field+".Format", o.Format, `must be "pem" or "pfx"`)
+		}
+		if o.Encoding != "" {
+			if o.Type != ObjectTypeSecret {
+				fe.add(field+".Encoding", o.Encoding, `is only supported for type "secret"`)
+			} else if !slices.Contains([]string{"utf-8", "hex", "base64"}, o.Encoding) {
+				fe.add(field+".Encoding", o.Encoding, `must be "utf-8", "hex" or "base64"`)
+			}
+		}
+		file := o.FileName()
+		switch {
+		case filepath.IsAbs(file):
+			fe.add(field+".Alias", file, "must be a relative file name")
+		case strings.Contains(file, ".."):
+			fe.add(field+".Alias", file, `must not contain ".."`)
+		}
+		if j, ok := files[file]; ok {
+			fe.addf(field+".Alias", file, "file name already used by Objects[%d]: aliases must be unique", j)
+		}
+		files[file] = i
+	}
+	if a.SyncSecret != nil {
+		if !dns1123Subdomain.MatchString(a.SyncSecret.SecretName) {
+			fe.add("SyncSecret.SecretName", a.SyncSecret.SecretName, "must be a DNS-1123 subdomain")
+		}
+		for i, o := range a.Objects {
+			if strings.Contains(o.FileName(), "/") {
+				fe.add(fmt.Sprintf("Objects[%d].Alias", i), o.FileName(), "must not contain \"/\" when SyncSecret is set: it becomes a Secret key")
+			}
+		}
+	}
+	if !strings.HasPrefix(a.MountPath, "/") {
+		fe.add("MountPath", a.MountPath, "must be an absolute path")
+	}
+	return fe.err()
+}
+
+// RenderObjects renders the objects parameter in the exact nested form the
+// Azure provider parses: a YAML document with one key, "array", whose items
+// are themselves YAML documents, one per object. It uses a YAML library,
+// never string concatenation (AZURE-FACTS.md).
+func RenderObjects(objects []SecretObject) (string, error) {
+	type kvObject struct {
+		ObjectName     string `yaml:"objectName"`
+		ObjectType     string `yaml:"objectType"`
+		ObjectVersion  string `yaml:"objectVersion,omitempty"`
+		ObjectAlias    string `yaml:"objectAlias,omitempty"`
+		ObjectFormat   string `yaml:"objectFormat,omitempty"`
+		ObjectEncoding string `yaml:"objectEncoding,omitempty"`
+	}
+	var array struct {
+		Array []string `yaml:"array"`
+	}
+	for _, o := range objects {
+		b, err := yaml.Marshal(kvObject{o.Name, string(o.Type), o.Version, o.Alias, o.Format, o.Encoding})
+		if err != nil {
+			return "", err
+		}
+		array.Array = append(array.Array, string(b))
+	}
+	b, err := yaml.Marshal(array)
+	return string(b), err
+}
+
+// NewSecretMount creates a SecretProviderClass that mounts objects of one
+// vault with the workload identity's client ID. Invalid args register nothing.
+func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opts ...pulumi.ResourceOption) (*SecretMount, error) {
+	if args == nil {
+		args = &SecretMountArgs{}
+	}
+	a := args.withDefaults(name)
+	if err := a.Validate(name); err != nil {
+		return nil, fmt.Errorf("creating secret mount %q: %w", name, err)
+	}
+	objects, err := RenderObjects(a.Objects)
+	if err != nil {
+		return nil, fmt.Errorf("creating secret mount %q: rendering objects: %w", name, err)
+	}
+	m := &SecretMount{className: a.Name, mountPath: a.MountPath}
+	if err := ctx.RegisterComponentResource(SecretMountType, name, m, opts...); err != nil {
+		return nil, fmt.Errorf("creating secret mount %q: %w", name, err)
+	}
+
+	// Parameters are all strings, and their keys are case-sensitive.
+	params := pulumi.StringMap{
+		"usePodIdentity": pulumi.String("false"),
+		"clientID":       a.ClientID,
+		"keyvaultName":   a.VaultName,
+		"tenantID":       a.TenantID, // not the deprecated tenantId
+		"objects":        pulumi.String(objects),
+	}
+	if a.CloudName != "" {
+		params["cloudName"] = pulumi.String(a.CloudName)
+	}
+	spec := pulumi.Map{"provider": pulumi.String("azure"), "parameters": params}
+	if a.SyncSecret != nil {
+		data := pulumi.Array{}
+		for _, o := range a.Objects {
+			data = append(data, pulumi.Map{"objectName": pulumi.String(o.FileName()), "key": pulumi.String(o.FileName())})
+		}
+		spec["secretObjects"] = pulumi.Array{pulumi.Map{
+			"secretName": pulumi.String(a.SyncSecret.SecretName),
+			"type":       pulumi.String(a.SyncSecret.Type),
+			"data":       data,
+		}}
+	}
+	class, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
+		ApiVersion: pulumi.String(SecretProviderClassAPIVersion),
+		Kind:       pulumi.String(SecretProviderClassKind),
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(a.Name),
+			Namespace: pulumi.String(a.Namespace),
+			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("secure-aks")},
+		},
+		OtherFields: kubernetes.UntypedArgs{"spec": spec},
+	}, pulumi.Parent(m))
+	if err != nil {
+		return nil, fmt.Errorf("creating secret mount %q: %w", name, err)
+	}
+
+	m.Class = class
+	m.Name = pulumi.String(a.Name).ToStringOutput()
+	m.Namespace = pulumi.String(a.Namespace).ToStringOutput()
+	m.MountPath = pulumi.String(a.MountPath).ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"name":      m.Name,
+		"namespace": m.Namespace,
+		"mountPath": m.MountPath,
+	}); err != nil {
+		return nil, fmt.Errorf("creating secret mount %q: registering outputs: %w", name, err)
+	}
+	return m, nil
+}
+
+// Volume is the pod volume that mounts the class: the Secrets Store CSI
+// driver, read-only (required), named DefaultVolumeName.
+func (m *SecretMount) Volume() *corev1.VolumeArgs {
+	return &corev1.VolumeArgs{
+		Name: pulumi.String(DefaultVolumeName),
+		Csi: &corev1.CSIVolumeSourceArgs{
+			Driver:           pulumi.String(CSIDriver),
+			ReadOnly:         pulumi.Bool(true),
+			VolumeAttributes: pulumi.StringMap{"secretProviderClass": pulumi.String(m.className)},
+		},
+	}
+}
+
+// VolumeMount mounts Volume read-only at path, or at MountPath if path is
+// empty. Mount the directory, not single files: subPath mounts are not
+// refreshed by rotation.
+func (m *SecretMount) VolumeMount(path string) *corev1.VolumeMountArgs {
+	if path == "" {
+		path = m.mountPath
+	}
+	return &corev1.VolumeMountArgs{
+		Name:      pulumi.String(DefaultVolumeName),
+		MountPath: pulumi.String(path),
+		ReadOnly:  pulumi.Bool(true),
+	}
+}
+
+// PodLabels are the labels the pod template needs: the workload identity
+// webhook mutates only pods labelled azure.workload.identity/use=true.
+func (m *SecretMount) PodLabels() pulumi.StringMap {
+	return pulumi.StringMap{UseLabel: pulumi.String("true")}
+}

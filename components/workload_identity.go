@@ -1,0 +1,468 @@
+package components
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2/v20230131"
+	"github.com/pulumi/pulumi-azuread/sdk/v5/go/azuread"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// WorkloadIdentityType is the Pulumi type token of [WorkloadIdentity]. Never
+// change it without pulumi.Aliases.
+const WorkloadIdentityType = "secure-aks:index:WorkloadIdentity"
+
+// IdentityKind is the kind of Entra identity a workload gets.
+type IdentityKind string
+
+const (
+	// IdentityKindManagedIdentity is a user-assigned managed identity with a
+	// federated identity credential (ARM only, no Microsoft Graph rights
+	// needed): the recommended path (AZURE-FACTS.md, Identity).
+	IdentityKindManagedIdentity IdentityKind = "ManagedIdentity"
+	// IdentityKindApplication is an Entra application, its service principal
+	// and an application federated credential (Microsoft Graph). The
+	// walkthrough forgets the service principal, which leaves role
+	// assignments nothing to point at.
+	IdentityKindApplication IdentityKind = "Application"
+)
+
+// ObjectType is the kind of Key Vault object a workload reads.
+type ObjectType string
+
+const (
+	ObjectTypeSecret ObjectType = "secret"
+	ObjectTypeCert   ObjectType = "cert"
+	ObjectTypeKey    ObjectType = "key"
+)
+
+// Workload identity constants (AZURE-FACTS.md, Identity and federation).
+const (
+	// DefaultAudience is the audience of Entra workload identity federation.
+	DefaultAudience = "api://AzureADTokenExchange"
+	// MaxFederatedCredentials is Azure's limit per identity.
+	MaxFederatedCredentials = 20
+	// ClientIDAnnotation and TenantIDAnnotation go on the service account.
+	ClientIDAnnotation = "azure.workload.identity/client-id"
+	TenantIDAnnotation = "azure.workload.identity/tenant-id"
+	// UseLabel must be on the pod template: the webhook mutates only pods
+	// that carry it.
+	UseLabel = "azure.workload.identity/use"
+	// The least-privilege built-in roles for reading each object type.
+	RoleKeyVaultSecretsUser     = "4633458b-17de-408a-b874-0445c86b69e6"
+	RoleKeyVaultCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
+	RoleKeyVaultCryptoUser      = "12338af0-0e69-4776-bea7-57ae8d297424"
+)
+
+// readerRoles maps an object type to the role that reads it in RBAC mode.
+var readerRoles = map[ObjectType]struct{ id, short string }{
+	ObjectTypeSecret: {RoleKeyVaultSecretsUser, "secrets-user"},
+	ObjectTypeCert:   {RoleKeyVaultCertificateUser, "certificate-user"},
+	ObjectTypeKey:    {RoleKeyVaultCryptoUser, "crypto-user"},
+}
+
+// ServiceAccountRef names a Kubernetes service account.
+type ServiceAccountRef struct {
+	// Namespace is a DNS-1123 label. Required.
+	Namespace string
+	// Name is a DNS-1123 subdomain. Required.
+	Name string
+}
+
+// Subject is the federated credential subject for the service account:
+// system:serviceaccount:NAMESPACE:NAME.
+func (r ServiceAccountRef) Subject() string {
+	return "system:serviceaccount:" + r.Namespace + ":" + r.Name
+}
+
+// VaultAccess is one vault a workload identity may read.
+type VaultAccess struct {
+	// VaultID is the vault's resource ID. Required. Role assignments are
+	// scoped to exactly this ID.
+	VaultID pulumi.StringInput
+	// Authorization is the vault's mode (Vault.Authorization). Default RBAC.
+	Authorization VaultAuthorization
+	// ObjectTypes are the kinds of object to read. Required, at least one.
+	// RBAC: one role per type (Secrets User, Certificate User, Crypto User).
+	// Access policies: "get" on each type, nothing more (no "list").
+	ObjectTypes []ObjectType
+}
+
+// Access returns a VaultAccess for this vault that reads the given types.
+func (v *Vault) Access(types ...ObjectType) VaultAccess {
+	return VaultAccess{VaultID: v.ID, Authorization: v.Authorization, ObjectTypes: types}
+}
+
+// WorkloadIdentityArgs configures a [WorkloadIdentity]. The zero value of
+// every optional field selects the documented default.
+//
+// Pass the cluster's Kubernetes provider with pulumi.Providers in the
+// options: the service account is created through it.
+type WorkloadIdentityArgs struct {
+	// Kind is IdentityKindManagedIdentity (default) or IdentityKindApplication.
+	// Changing it replaces the identity.
+	Kind IdentityKind
+	// ResourceGroupName holds the managed identity. Required for
+	// ManagedIdentity; unused for Application.
+	ResourceGroupName pulumi.StringInput
+	// Location of the managed identity. Optional: the provider's default.
+	Location pulumi.StringPtrInput
+	// Name is the managed identity's name (3-128 letters, digits, hyphens and
+	// underscores, starting with a letter or digit) or the application's
+	// display name. Optional: by default derived from the component name.
+	// Changing it replaces the identity.
+	Name string
+	// OIDCIssuerURL is the cluster's OIDC issuer URL (Cluster.OIDCIssuerURL),
+	// used verbatim as the federated credentials' issuer. Required.
+	OIDCIssuerURL pulumi.StringInput
+	// Namespace of the service account: a DNS-1123 label. Required.
+	Namespace string
+	// ServiceAccountName: a DNS-1123 subdomain. Required.
+	ServiceAccountName string
+	// CreateNamespace creates Namespace. Default false: it must exist.
+	CreateNamespace bool
+	// AdditionalSubjects federates more service accounts (created elsewhere)
+	// with the same identity, keyed by a stable name. Their credentials are
+	// written one after another: ARM answers 409 to concurrent writes on one
+	// identity. At most 19, for Azure's 20 credentials per identity.
+	AdditionalSubjects map[string]ServiceAccountRef
+	// Audiences of the federated credentials. Default
+	// ["api://AzureADTokenExchange"]. If given, not empty and no empty entry.
+	Audiences []string
+	// VaultAccess grants read access to vaults, keyed by a stable name.
+	// Optional.
+	VaultAccess map[string]VaultAccess
+	// Labels are added to the service account's labels. Optional.
+	Labels map[string]string
+	// Tags are set on the managed identity. Optional.
+	Tags map[string]string
+}
+
+// WorkloadIdentity is an Entra identity federated to a Kubernetes service
+// account and granted read access to vaults.
+type WorkloadIdentity struct {
+	pulumi.ResourceState
+
+	// ClientID is the identity's client (application) ID: the service
+	// account annotation and the SecretProviderClass clientID.
+	ClientID pulumi.StringOutput
+	// PrincipalID is the object ID that role assignments name.
+	PrincipalID pulumi.StringOutput
+	// TenantID is the identity's tenant.
+	TenantID pulumi.StringOutput
+	// Namespace and ServiceAccountName name the service account.
+	Namespace          pulumi.StringOutput
+	ServiceAccountName pulumi.StringOutput
+	// Subject is the primary credential's subject.
+	Subject pulumi.StringOutput
+	// ServiceAccount is the annotated service account.
+	ServiceAccount *corev1.ServiceAccount
+}
+
+var (
+	dns1123Label     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+	dns1123Subdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$`)
+	identityName     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$`)
+)
+
+func (a WorkloadIdentityArgs) withDefaults() WorkloadIdentityArgs {
+	if a.Kind == "" {
+		a.Kind = IdentityKindManagedIdentity
+	}
+	if a.Audiences == nil {
+		a.Audiences = []string{DefaultAudience}
+	}
+	return a
+}
+
+// Validate applies the defaults to a copy of a and checks every rule. It
+// returns all broken rules joined, each a *[FieldError], or nil.
+func (a WorkloadIdentityArgs) Validate() error {
+	a = a.withDefaults()
+	var fe fieldErrors
+	if a.Kind != IdentityKindManagedIdentity && a.Kind != IdentityKindApplication {
+		fe.addf("Kind", string(a.Kind), "must be %q or %q", IdentityKindManagedIdentity, IdentityKindApplication)
+	}
+	if a.Kind == IdentityKindManagedIdentity && a.ResourceGroupName == nil {
+		fe.add("ResourceGroupName", nil, "is required for a managed identity")
+	}
+	if a.Name != "" && a.Kind == IdentityKindManagedIdentity && !identityName.MatchString(a.Name) {
+		fe.add("Name", a.Name, "must be 3-128 letters, digits, hyphens or underscores, starting with a letter or digit")
+	}
+	if a.Name != "" && len(a.Name) > 120 {
+		fe.add("Name", a.Name, "must be at most 120 characters")
+	}
+	if a.OIDCIssuerURL == nil {
+		fe.add("OIDCIssuerURL", nil, "is required: pass the cluster's OIDCIssuerURL")
+	}
+	checkServiceAccount(&fe, "", ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName})
+	if n := 1 + len(a.AdditionalSubjects); n > MaxFederatedCredentials {
+		fe.addf("AdditionalSubjects", len(a.AdditionalSubjects), "must hold at most %d: Azure allows %d federated credentials per identity", MaxFederatedCredentials-1, MaxFederatedCredentials)
+	}
+	subjects := map[string]string{a.Namespace + "/" + a.ServiceAccountName: "the primary service account"}
+	for _, k := range sortedKeys(a.AdditionalSubjects) {
+		ref := a.AdditionalSubjects[k]
+		if !dns1123Label.MatchString(k) {
+			fe.add("AdditionalSubjects", k, "keys must be DNS-1123 labels: they name the credentials")
+		}
+		checkServiceAccount(&fe, "AdditionalSubjects."+k+".", ref)
+		if prev, ok := subjects[ref.Namespace+"/"+ref.Name]; ok {
+			fe.addf("AdditionalSubjects."+k, ref.Namespace+"/"+ref.Name, "repeats %s", prev)
+		}
+		subjects[ref.Namespace+"/"+ref.Name] = "AdditionalSubjects." + k
+	}
+	if len(a.Audiences) == 0 {
+		fe.add("Audiences", "", "must not be empty")
+	}
+	for i, aud := range a.Audiences {
+		if strings.TrimSpace(aud) == "" {
+			fe.add(fmt.Sprintf("Audiences[%d]", i), aud, "must not be empty")
+		}
+	}
+	for _, k := range sortedKeys(a.VaultAccess) {
+		va := a.VaultAccess[k]
+		field := "VaultAccess." + k
+		if !dns1123Label.MatchString(k) {
+			fe.add("VaultAccess", k, "keys must be DNS-1123 labels: they name the grants")
+		}
+		if va.VaultID == nil {
+			fe.add(field+".VaultID", nil, "is required")
+		}
+		if va.Authorization != "" && va.Authorization != VaultAuthorizationRBAC && va.Authorization != VaultAuthorizationAccessPolicy {
+			fe.addf(field+".Authorization", string(va.Authorization), "must be %q or %q", VaultAuthorizationRBAC, VaultAuthorizationAccessPolicy)
+		}
+		if len(va.ObjectTypes) == 0 {
+			fe.add(field+".ObjectTypes", "", "must name at least one of secret, cert, key")
+		}
+		for i, t := range va.ObjectTypes {
+			if _, ok := readerRoles[t]; !ok {
+				fe.add(fmt.Sprintf("%s.ObjectTypes[%d]", field, i), string(t), `must be "secret", "cert" or "key"`)
+			}
+		}
+	}
+	checkTags(&fe, "Tags", a.Tags)
+	return fe.err()
+}
+
+func checkServiceAccount(fe *fieldErrors, prefix string, ref ServiceAccountRef) {
+	if !dns1123Label.MatchString(ref.Namespace) {
+		fe.add(prefix+"Namespace", ref.Namespace, "must be a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
+	}
+	name := "ServiceAccountName"
+	if prefix != "" {
+		name = "Name"
+	}
+	if !dns1123Subdomain.MatchString(ref.Name) {
+		fe.add(prefix+name, ref.Name, "must be a DNS-1123 subdomain: 1-253 lowercase letters, digits, hyphens and dots, starting and ending with a letter or digit")
+	}
+}
+
+// credentialName is the Azure name of the credential for one subject:
+// 3-120 letters, digits, hyphens and underscores.
+func credentialName(ref ServiceAccountRef) string {
+	n := "sa-" + strings.ReplaceAll(ref.Namespace+"-"+ref.Name, ".", "-")
+	if len(n) > 120 {
+		n = n[:111] + "-" + shortHash(8, ref.Namespace, ref.Name)
+	}
+	return n
+}
+
+// NewWorkloadIdentity creates an identity, federates it to the service
+// account (and AdditionalSubjects), grants it read access to the vaults in
+// VaultAccess, and creates the annotated service account. Invalid args
+// register nothing.
+func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentityArgs, opts ...pulumi.ResourceOption) (*WorkloadIdentity, error) {
+	if args == nil {
+		args = &WorkloadIdentityArgs{}
+	}
+	a := args.withDefaults()
+	if err := a.Validate(); err != nil {
+		return nil, fmt.Errorf("creating workload identity %q: %w", name, err)
+	}
+	w := &WorkloadIdentity{}
+	if err := ctx.RegisterComponentResource(WorkloadIdentityType, name, w, opts...); err != nil {
+		return nil, fmt.Errorf("creating workload identity %q: %w", name, err)
+	}
+	wrap := func(err error) error { return fmt.Errorf("creating workload identity %q: %w", name, err) }
+
+	primary := ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName}
+	subjects := []struct {
+		key string
+		ref ServiceAccountRef
+	}{{"", primary}}
+	for _, k := range sortedKeys(a.AdditionalSubjects) {
+		subjects = append(subjects, struct {
+			key string
+			ref ServiceAccountRef
+		}{k, a.AdditionalSubjects[k]})
+	}
+	audiences := pulumi.ToStringArray(a.Audiences)
+
+	// Each credential waits for the one before it: ARM rejects concurrent
+	// credential writes on one identity with 409
+	// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity.
+	var previous pulumi.Resource
+	chain := func() []pulumi.ResourceOption {
+		o := []pulumi.ResourceOption{pulumi.Parent(w)}
+		if previous != nil {
+			o = append(o, pulumi.DependsOn([]pulumi.Resource{previous}))
+		}
+		return o
+	}
+	ficName := func(key string) string {
+		if key == "" {
+			return name + "-fic"
+		}
+		return name + "-fic-" + key
+	}
+
+	switch a.Kind {
+	case IdentityKindManagedIdentity:
+		idArgs := &managedidentity.UserAssignedIdentityArgs{
+			ResourceGroupName: a.ResourceGroupName,
+			Location:          a.Location,
+			Tags:              toStringMap(a.Tags),
+		}
+		if a.Name != "" {
+			idArgs.ResourceName = pulumi.String(a.Name)
+		}
+		id, err := managedidentity.NewUserAssignedIdentity(ctx, name, idArgs, pulumi.Parent(w))
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, s := range subjects {
+			fic, err := managedidentity.NewFederatedIdentityCredential(ctx, ficName(s.key), &managedidentity.FederatedIdentityCredentialArgs{
+				ResourceGroupName:                       a.ResourceGroupName,
+				ResourceName:                            id.Name,
+				FederatedIdentityCredentialResourceName: pulumi.String(credentialName(s.ref)),
+				Issuer:                                  a.OIDCIssuerURL,
+				Subject:                                 pulumi.String(s.ref.Subject()),
+				Audiences:                               audiences,
+			}, chain()...)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			previous = fic
+		}
+		w.ClientID, w.PrincipalID, w.TenantID = id.ClientId, id.PrincipalId, id.TenantId
+
+	case IdentityKindApplication:
+		displayName := a.Name
+		if displayName == "" {
+			displayName = ctx.Project() + "-" + ctx.Stack() + "-" + name
+		}
+		app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, pulumi.Parent(w))
+		if err != nil {
+			return nil, wrap(err)
+		}
+		// The service principal is what role assignments and access policies
+		// point at; the walkthrough never creates it (AZURE-FACTS.md).
+		sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, pulumi.Parent(w))
+		if err != nil {
+			return nil, wrap(err)
+		}
+		for _, s := range subjects {
+			fic, err := azuread.NewApplicationFederatedIdentityCredential(ctx, ficName(s.key), &azuread.ApplicationFederatedIdentityCredentialArgs{
+				ApplicationId: app.ID().ToStringOutput(),
+				DisplayName:   pulumi.String(credentialName(s.ref)),
+				Issuer:        a.OIDCIssuerURL,
+				Subject:       pulumi.String(s.ref.Subject()),
+				Audiences:     audiences,
+			}, chain()...)
+			if err != nil {
+				return nil, wrap(err)
+			}
+			previous = fic
+		}
+		w.ClientID, w.PrincipalID, w.TenantID = app.ClientId, sp.ObjectId, sp.ApplicationTenantId
+	}
+
+	for _, k := range sortedKeys(a.VaultAccess) {
+		if err := grantVaultRead(ctx, name+"-"+k, a.VaultAccess[k], w); err != nil {
+			return nil, wrap(err)
+		}
+	}
+
+	saOpts := []pulumi.ResourceOption{pulumi.Parent(w)}
+	if a.CreateNamespace {
+		ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(a.Namespace), Labels: toStringMap(a.labels(name))},
+		}, pulumi.Parent(w))
+		if err != nil {
+			return nil, wrap(err)
+		}
+		saOpts = append(saOpts, pulumi.DependsOn([]pulumi.Resource{ns}))
+	}
+	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(a.ServiceAccountName),
+			Namespace: pulumi.String(a.Namespace),
+			Labels:    toStringMap(a.labels(name)),
+			Annotations: pulumi.StringMap{
+				ClientIDAnnotation: w.ClientID,
+				TenantIDAnnotation: w.TenantID,
+			},
+		},
+	}, saOpts...)
+	if err != nil {
+		return nil, wrap(err)
+	}
+
+	w.ServiceAccount = sa
+	w.Namespace = pulumi.String(a.Namespace).ToStringOutput()
+	w.ServiceAccountName = pulumi.String(a.ServiceAccountName).ToStringOutput()
+	w.Subject = pulumi.String(primary.Subject()).ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(w, pulumi.Map{
+		"clientId":           w.ClientID,
+		"principalId":        w.PrincipalID,
+		"tenantId":           w.TenantID,
+		"namespace":          w.Namespace,
+		"serviceAccountName": w.ServiceAccountName,
+		"subject":            w.Subject,
+	}); err != nil {
+		return nil, wrap(fmt.Errorf("registering outputs: %w", err))
+	}
+	return w, nil
+}
+
+func (a WorkloadIdentityArgs) labels(name string) map[string]string {
+	l := map[string]string{
+		"app.kubernetes.io/name":       name,
+		"app.kubernetes.io/managed-by": "pulumi",
+		"app.kubernetes.io/part-of":    "secure-aks",
+	}
+	for k, v := range a.Labels {
+		l[k] = v
+	}
+	return l
+}
+
+// grantVaultRead gives the identity read access to one vault: in RBAC mode a
+// role assignment per object type, scoped to the vault; with access policies
+// one policy with "get" on each object type.
+func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *WorkloadIdentity) error {
+	types := slices.Clone(va.ObjectTypes)
+	slices.Sort(types)
+	types = slices.Compact(types)
+	vaultID := va.VaultID.ToStringOutput()
+	if va.Authorization == VaultAuthorizationAccessPolicy {
+		perms := &keyvaultPermissions{}
+		for _, t := range types {
+			perms.add(t)
+		}
+		_, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, pulumi.Parent(w))
+		return err
+	}
+	for _, t := range types {
+		role := readerRoles[t]
+		if _, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, pulumi.Parent(w)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,278 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/components"
+)
+
+// WorkloadConfig is one entry of secure-aks:workloads: a service account
+// federated to an Azure identity, and a SecretProviderClass for the vault.
+type WorkloadConfig struct {
+	// Name is a DNS-1123 label, unique among workloads. Required.
+	Name string `json:"name"`
+	// Namespace of the service account and the class. Default "default".
+	Namespace string `json:"namespace"`
+	// CreateNamespace creates Namespace. Default false.
+	CreateNamespace bool `json:"createNamespace"`
+	// ServiceAccount is the service account's name. Default: Name.
+	ServiceAccount string `json:"serviceAccount"`
+	// Identity is "managedIdentity" (default) or "application".
+	Identity string `json:"identity"`
+	// Objects are the vault objects to mount. Required, at least one.
+	Objects []ObjectConfig `json:"objects"`
+	// SyncSecret mirrors the objects into a Kubernetes Secret. Default false.
+	SyncSecret bool `json:"syncSecret"`
+	// Sample deploys the walkthrough's busybox reader. Default false.
+	Sample bool `json:"sample"`
+}
+
+// ObjectConfig is one vault object a workload mounts.
+type ObjectConfig struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Alias    string `json:"alias"`
+	Version  string `json:"version"`
+	Format   string `json:"format"`
+	Encoding string `json:"encoding"`
+	// Existing declares an object that this stack does not write: it is in
+	// the vault already. Secrets not declared existing must be listed in
+	// vault.secretNames; certificates and keys are always existing.
+	Existing bool `json:"existing"`
+}
+
+// SampleImage is the image of the walkthrough's reader.
+const SampleImage = "busybox:1.36"
+
+var workloadName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
+
+func (w WorkloadConfig) withDefaults() WorkloadConfig {
+	if w.Namespace == "" {
+		w.Namespace = "default"
+	}
+	if w.ServiceAccount == "" {
+		w.ServiceAccount = w.Name
+	}
+	if w.Identity == "" {
+		w.Identity = "managedIdentity"
+	}
+	return w
+}
+
+func (w WorkloadConfig) kind() components.IdentityKind {
+	if w.Identity == "application" {
+		return components.IdentityKindApplication
+	}
+	return components.IdentityKindManagedIdentity
+}
+
+func (w WorkloadConfig) objects() []components.SecretObject {
+	out := make([]components.SecretObject, len(w.Objects))
+	for i, o := range w.Objects {
+		out[i] = components.SecretObject{Name: o.Name, Type: components.ObjectType(o.Type), Alias: o.Alias, Version: o.Version, Format: o.Format, Encoding: o.Encoding}
+	}
+	return out
+}
+
+// objectTypes lists the distinct object types the workload reads.
+func (w WorkloadConfig) objectTypes() []components.ObjectType {
+	var types []components.ObjectType
+	for _, o := range w.objects() {
+		t := o.Type
+		if t == "" {
+			t = components.ObjectTypeSecret
+		}
+		if !slices.Contains(types, t) {
+			types = append(types, t)
+		}
+	}
+	return types
+}
+
+// validateWorkloads checks the workloads against each other, the vault's
+// secrets and the components' own rules, naming configuration keys.
+func (c *Config) validateWorkloads() error {
+	var errs []error
+	seen := map[string]int{}
+	for i, w := range c.Workloads {
+		at := fmt.Sprintf("workloads[%d]", i)
+		if !workloadName.MatchString(w.Name) {
+			errs = append(errs, fmt.Errorf("%s %q: must be a DNS-1123 label: 1-63 lowercase letters, digits and hyphens", key(at+".name"), w.Name))
+		} else if j, ok := seen[w.Name]; ok {
+			errs = append(errs, fmt.Errorf("%s %q: already used by %s", key(at+".name"), w.Name, key(fmt.Sprintf("workloads[%d]", j))))
+		}
+		seen[w.Name] = i
+		if w.Identity != "managedIdentity" && w.Identity != "application" {
+			errs = append(errs, fmt.Errorf("%s %q: must be \"managedIdentity\" or \"application\"", key(at+".identity"), w.Identity))
+		}
+		for j, o := range w.Objects {
+			okey := key(fmt.Sprintf("%s.objects[%d]", at, j))
+			switch {
+			case o.Existing:
+			case o.Type == "" || o.Type == string(components.ObjectTypeSecret):
+				if !slices.Contains(c.Vault.SecretNames, o.Name) {
+					errs = append(errs, fmt.Errorf("%s.name %q: is not in %s: add it there, or declare it existing: true", okey, o.Name, key("vault.secretNames")))
+				}
+			default:
+				errs = append(errs, fmt.Errorf("%s.type %q: this stack writes only secrets: declare the %s existing: true", okey, o.Type, o.Type))
+			}
+		}
+		wi := c.identityArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
+		errs = append(errs, components.RenameFields(wi.Validate(), func(f string) string { return workloadKey(at, f) }))
+		mount := mountArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
+		errs = append(errs, components.RenameFields(mount.Validate(w.Name), func(f string) string { return workloadKey(at, f) }))
+	}
+	return errors.Join(errs...)
+}
+
+// workloadKey maps a WorkloadIdentity or SecretMount field to its key.
+func workloadKey(at, field string) string {
+	names := map[string]string{
+		"Kind":               "identity",
+		"Namespace":          "namespace",
+		"ServiceAccountName": "serviceAccount",
+		"Name":               "name",
+		"Objects":            "objects",
+		"SyncSecret":         "syncSecret",
+	}
+	var parts []string
+	for _, p := range strings.Split(field, ".") {
+		head, idx := p, ""
+		if i := strings.Index(p, "["); i >= 0 {
+			head, idx = p[:i], p[i:]
+		}
+		if n, ok := names[head]; ok {
+			head = n
+		} else if head != "" {
+			head = strings.ToLower(head[:1]) + head[1:]
+		}
+		parts = append(parts, head+idx)
+	}
+	return key(at + "." + strings.Join(parts, "."))
+}
+
+func (c *Config) identityArgs(w WorkloadConfig, resourceGroupName, issuer, vaultID pulumi.StringInput) *components.WorkloadIdentityArgs {
+	return &components.WorkloadIdentityArgs{
+		Kind:               w.kind(),
+		ResourceGroupName:  resourceGroupName,
+		Location:           pulumi.String(c.Location),
+		OIDCIssuerURL:      issuer,
+		Namespace:          w.Namespace,
+		ServiceAccountName: w.ServiceAccount,
+		CreateNamespace:    w.CreateNamespace,
+		VaultAccess: map[string]components.VaultAccess{
+			"vault": {VaultID: vaultID, Authorization: c.vaultAuthorization(), ObjectTypes: w.objectTypes()},
+		},
+		Labels: map[string]string{"app": w.Name},
+		Tags:   c.Tags,
+	}
+}
+
+func mountArgs(w WorkloadConfig, vaultName, tenantID, clientID pulumi.StringInput) *components.SecretMountArgs {
+	a := &components.SecretMountArgs{
+		Namespace: w.Namespace,
+		VaultName: vaultName,
+		TenantID:  tenantID,
+		ClientID:  clientID,
+		Objects:   w.objects(),
+	}
+	if w.SyncSecret {
+		a.SyncSecret = &components.SyncSecret{}
+	}
+	return a
+}
+
+// Workload is what deployWorkload creates for one WorkloadConfig.
+type Workload struct {
+	Identity *components.WorkloadIdentity
+	Mount    *components.SecretMount
+	// Sample is the busybox reader, when asked for.
+	Sample *appsv1.Deployment
+}
+
+// deployWorkload wires one workload: the cluster's issuer into the federated
+// credential, the identity's client ID into the service account and the
+// SecretProviderClass, the vault's name and tenant into the class.
+func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadConfig) (*Workload, error) {
+	k8s := pulumi.Providers(p.Cluster.KubernetesProvider)
+	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID), k8s)
+	if err != nil {
+		return nil, err
+	}
+	mount, err := components.NewSecretMount(ctx, w.Name, mountArgs(w, p.Vault.Name, p.Vault.TenantID, wi.ClientID),
+		k8s, pulumi.DependsOn([]pulumi.Resource{wi}))
+	if err != nil {
+		return nil, err
+	}
+	out := &Workload{Identity: wi, Mount: mount}
+	if w.Sample {
+		out.Sample, err = deploySample(ctx, p, w, wi, mount)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// deploySample is the walkthrough's step 6: a busybox Deployment that runs
+// as the service account, carries the webhook's label on its pod template,
+// and mounts the secrets read-only at /mnt/secrets-store. It waits for the
+// identity (the webhook reads the service account's annotation when the pod
+// is created) and the class.
+func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *components.WorkloadIdentity, mount *components.SecretMount) (*appsv1.Deployment, error) {
+	selector := pulumi.StringMap{"app": pulumi.String(w.Name)}
+	podLabels := pulumi.StringMap{"app": pulumi.String(w.Name)}
+	for k, v := range mount.PodLabels() {
+		podLabels[k] = v
+	}
+	d, err := appsv1.NewDeployment(ctx, w.Name+"-sample", &appsv1.DeploymentArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(w.Name),
+			Namespace: pulumi.String(w.Namespace),
+			Labels:    selector,
+		},
+		Spec: &appsv1.DeploymentSpecArgs{
+			Replicas: pulumi.Int(1),
+			Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
+			Template: &corev1.PodTemplateSpecArgs{
+				Metadata: &metav1.ObjectMetaArgs{Labels: podLabels},
+				Spec: &corev1.PodSpecArgs{
+					ServiceAccountName: wi.ServiceAccountName,
+					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
+						Name:    pulumi.String("busybox"),
+						Image:   pulumi.String(SampleImage),
+						Command: pulumi.ToStringArray([]string{"sh", "-c", "while true; do sleep 3600; done"}),
+						VolumeMounts: corev1.VolumeMountArray{
+							mount.VolumeMount(""),
+						},
+						SecurityContext: &corev1.SecurityContextArgs{
+							RunAsNonRoot:             pulumi.Bool(true),
+							RunAsUser:                pulumi.Int(65534),
+							AllowPrivilegeEscalation: pulumi.Bool(false),
+							ReadOnlyRootFilesystem:   pulumi.Bool(true),
+							Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
+						},
+						Resources: &corev1.ResourceRequirementsArgs{
+							Requests: pulumi.StringMap{"cpu": pulumi.String("10m"), "memory": pulumi.String("16Mi")},
+							Limits:   pulumi.StringMap{"memory": pulumi.String("32Mi")},
+						},
+					}},
+					Volumes: corev1.VolumeArray{mount.Volume()},
+				},
+			},
+		},
+	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn([]pulumi.Resource{wi, mount}))
+	if err != nil {
+		return nil, fmt.Errorf("creating sample deployment %q: %w", w.Name, err)
+	}
+	return d, nil
+}
