@@ -84,7 +84,9 @@ func TestVaultArgsValidate(t *testing.T) {
 		{"ip range repeated", func(a *VaultArgs) { a.AllowedIPRanges = []string{"198.51.100.7", "198.51.100.7"} }, []string{"AllowedIPRanges[1]"}},
 		{"subnet id", func(a *VaultArgs) { a.SubnetIDs = []string{"aks-subnet"} }, []string{`SubnetIDs[0] "aks-subnet": must be a subnet resource ID`}},
 		{"secret name", func(a *VaultArgs) { a.Secrets = map[string]pulumi.StringInput{"my_secret": pulumi.String("x")} }, []string{`Secrets "my_secret": secret names must be 1-127 letters, digits and hyphens`}},
-		{"secret name too long", func(a *VaultArgs) { a.Secrets = map[string]pulumi.StringInput{strings.Repeat("s", 128): pulumi.String("x")} }, []string{"secret names must be 1-127"}},
+		{"secret name too long", func(a *VaultArgs) {
+			a.Secrets = map[string]pulumi.StringInput{strings.Repeat("s", 128): pulumi.String("x")}
+		}, []string{"secret names must be 1-127"}},
 		{"secret value", func(a *VaultArgs) { a.Secrets = map[string]pulumi.StringInput{"s": nil} }, []string{"Secrets.s (unset): must have a value"}},
 		{"deployer principal type", func(a *VaultArgs) { a.DeployerPrincipalType = "App" }, []string{`DeployerPrincipalType "App": must be "User", "ServicePrincipal" or "Group"`}},
 		{"tags", func(a *VaultArgs) { a.Tags = map[string]string{"a<b": ""} }, []string{`Tags "a<b"`}},

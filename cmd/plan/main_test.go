@@ -41,9 +41,9 @@ func TestGoldenPlans(t *testing.T) {
 				Stack     string `json:"stack"`
 				Resources []struct {
 					URN, Type, Name, Parent, Provider string
-					Custom                  bool
-					Inputs                  map[string]any
-					DependsOn               []string
+					Custom                            bool
+					Inputs                            map[string]any
+					DependsOn                         []string
 				} `json:"resources"`
 				Outputs map[string]any `json:"outputs"`
 			}
