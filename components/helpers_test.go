@@ -1,6 +1,7 @@
 package components
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func wantInput(t *testing.T, r plan.Resource, path string, want any) {
 		t.Errorf("%s %s: input %s is not set, want %v", r.Type, r.Name, path, want)
 		return
 	}
-	if got != want {
+	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s %s: input %s = %#v, want %#v", r.Type, r.Name, path, got, want)
 	}
 }

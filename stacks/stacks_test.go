@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -354,3 +355,5 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 		}
 	}
 }
+
+func resourceValue(m resource.PropertyMap) resource.PropertyValue { return resource.NewProperty(m) }

@@ -1,0 +1,335 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+const testIssuer = "https://oidc.example.invalid/tenant/issuer/"
+
+func validWorkloadIdentityArgs() WorkloadIdentityArgs {
+	return WorkloadIdentityArgs{
+		ResourceGroupName:  pulumi.String("rg"),
+		OIDCIssuerURL:      pulumi.String(testIssuer),
+		Namespace:          "apps",
+		ServiceAccountName: "reader",
+	}
+}
+
+func TestWorkloadIdentityArgsDefaults(t *testing.T) {
+	t.Parallel()
+	caller := validWorkloadIdentityArgs()
+	got := caller.withDefaults()
+	if got.Kind != IdentityKindManagedIdentity {
+		t.Errorf("Kind = %q", got.Kind)
+	}
+	if fmt.Sprint(got.Audiences) != "[api://AzureADTokenExchange]" {
+		t.Errorf("Audiences = %v", got.Audiences)
+	}
+	if caller.Kind != "" || caller.Audiences != nil {
+		t.Errorf("withDefaults modified the caller's args: %+v", caller)
+	}
+}
+
+func TestWorkloadIdentityArgsValidate(t *testing.T) {
+	t.Parallel()
+	many := map[string]ServiceAccountRef{}
+	for i := 0; i < 20; i++ {
+		many[fmt.Sprintf("sa%d", i)] = ServiceAccountRef{Namespace: "apps", Name: fmt.Sprintf("sa-%d", i)}
+	}
+	nineteen := map[string]ServiceAccountRef{}
+	for i := 0; i < 19; i++ {
+		nineteen[fmt.Sprintf("sa%d", i)] = ServiceAccountRef{Namespace: "apps", Name: fmt.Sprintf("sa-%d", i)}
+	}
+	vault := pulumi.String("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv")
+	tests := []struct {
+		name    string
+		args    func(*WorkloadIdentityArgs)
+		wantErr []string
+	}{
+		{"valid defaults", func(*WorkloadIdentityArgs) {}, nil},
+		{"valid application without resource group", func(a *WorkloadIdentityArgs) { a.Kind, a.ResourceGroupName = IdentityKindApplication, nil }, nil},
+		{"valid 19 additional subjects", func(a *WorkloadIdentityArgs) { a.AdditionalSubjects = nineteen }, nil},
+		{"kind", func(a *WorkloadIdentityArgs) { a.Kind = "Pod" }, []string{`Kind "Pod": must be "ManagedIdentity" or "Application"`}},
+		{"resource group for managed identity", func(a *WorkloadIdentityArgs) { a.ResourceGroupName = nil }, []string{"ResourceGroupName (unset): is required for a managed identity"}},
+		{"identity name", func(a *WorkloadIdentityArgs) { a.Name = "id" }, []string{`Name "id": must be 3-128`}},
+		{"issuer required", func(a *WorkloadIdentityArgs) { a.OIDCIssuerURL = nil }, []string{"OIDCIssuerURL (unset): is required"}},
+		{"namespace", func(a *WorkloadIdentityArgs) { a.Namespace = "Apps" }, []string{`Namespace "Apps": must be a DNS-1123 label`}},
+		{"namespace required", func(a *WorkloadIdentityArgs) { a.Namespace = "" }, []string{`Namespace "": must be a DNS-1123 label`}},
+		{"service account", func(a *WorkloadIdentityArgs) { a.ServiceAccountName = "my_sa" }, []string{`ServiceAccountName "my_sa": must be a DNS-1123 subdomain`}},
+		{"twenty per identity", func(a *WorkloadIdentityArgs) { a.AdditionalSubjects = many }, []string{"AdditionalSubjects 20: must hold at most 19: Azure allows 20 federated credentials per identity"}},
+		{"additional subject key", func(a *WorkloadIdentityArgs) {
+			a.AdditionalSubjects = map[string]ServiceAccountRef{"Jobs": {Namespace: "apps", Name: "jobs"}}
+		}, []string{`AdditionalSubjects "Jobs": keys must be DNS-1123 labels`}},
+		{"additional subject namespace", func(a *WorkloadIdentityArgs) {
+			a.AdditionalSubjects = map[string]ServiceAccountRef{"jobs": {Namespace: "", Name: "jobs"}}
+		}, []string{`AdditionalSubjects.jobs.Namespace ""`}},
+		{"additional subject repeats primary", func(a *WorkloadIdentityArgs) {
+			a.AdditionalSubjects = map[string]ServiceAccountRef{"again": {Namespace: "apps", Name: "reader"}}
+		}, []string{`AdditionalSubjects.again "apps/reader": repeats the primary service account`}},
+		{"audiences empty", func(a *WorkloadIdentityArgs) { a.Audiences = []string{} }, []string{`Audiences "": must not be empty`}},
+		{"audience blank", func(a *WorkloadIdentityArgs) { a.Audiences = []string{"api://AzureADTokenExchange", " "} }, []string{`Audiences[1] " ": must not be empty`}},
+		{"vault access key", func(a *WorkloadIdentityArgs) {
+			a.VaultAccess = map[string]VaultAccess{"Main": {VaultID: vault, ObjectTypes: []ObjectType{ObjectTypeSecret}}}
+		}, []string{`VaultAccess "Main": keys must be DNS-1123 labels`}},
+		{"vault access id", func(a *WorkloadIdentityArgs) {
+			a.VaultAccess = map[string]VaultAccess{"main": {ObjectTypes: []ObjectType{ObjectTypeSecret}}}
+		}, []string{"VaultAccess.main.VaultID (unset): is required"}},
+		{"vault access mode", func(a *WorkloadIdentityArgs) {
+			a.VaultAccess = map[string]VaultAccess{"main": {VaultID: vault, Authorization: "ACL", ObjectTypes: []ObjectType{ObjectTypeSecret}}}
+		}, []string{`VaultAccess.main.Authorization "ACL"`}},
+		{"vault access types required", func(a *WorkloadIdentityArgs) {
+			a.VaultAccess = map[string]VaultAccess{"main": {VaultID: vault}}
+		}, []string{"VaultAccess.main.ObjectTypes \"\": must name at least one"}},
+		{"vault access type", func(a *WorkloadIdentityArgs) {
+			a.VaultAccess = map[string]VaultAccess{"main": {VaultID: vault, ObjectTypes: []ObjectType{"certificate"}}}
+		}, []string{`VaultAccess.main.ObjectTypes[0] "certificate": must be "secret", "cert" or "key"`}},
+		{"tags", func(a *WorkloadIdentityArgs) { a.Tags = map[string]string{"a%b": "x"} }, []string{`Tags "a%b"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := validWorkloadIdentityArgs()
+			tt.args(&a)
+			err := a.Validate()
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			wantErrs(t, err, tt.wantErr...)
+		})
+	}
+}
+
+func wiRun(t *testing.T, mutate func(*WorkloadIdentityArgs)) (*plan.Recorder, map[string]string) {
+	t.Helper()
+	outs := map[string]string{}
+	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
+		a := validWorkloadIdentityArgs()
+		mutate(&a)
+		w, err := NewWorkloadIdentity(ctx, "reader", &a)
+		if err != nil {
+			return err
+		}
+		pulumi.All(w.ClientID, w.PrincipalID, w.TenantID, w.Namespace, w.ServiceAccountName, w.Subject).ApplyT(func(v []any) error {
+			for i, k := range []string{"clientId", "principalId", "tenantId", "namespace", "serviceAccountName", "subject"} {
+				outs[k] = v[i].(string)
+			}
+			return nil
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, outs
+}
+
+const testVaultID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-test"
+
+func TestWorkloadIdentityManagedIdentityWiring(t *testing.T) {
+	t.Parallel()
+	rec, outs := wiRun(t, func(a *WorkloadIdentityArgs) {
+		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret, ObjectTypeCert, ObjectTypeKey, ObjectTypeSecret}}}
+	})
+	id := mustFind(t, rec, ":UserAssignedIdentity", "reader")
+	clientID, principalID, tenantID := id.State["clientId"].StringValue(), id.State["principalId"].StringValue(), id.State["tenantId"].StringValue()
+
+	fic := mustFind(t, rec, ":FederatedIdentityCredential", "reader-fic")
+	wantInput(t, fic, "issuer", testIssuer) // verbatim, trailing slash and all
+	wantInput(t, fic, "subject", "system:serviceaccount:apps:reader")
+	wantInput(t, fic, "audiences.0", DefaultAudience)
+	wantInput(t, fic, "resourceName", id.State["name"].StringValue())
+	wantInput(t, fic, "federatedIdentityCredentialResourceName", "sa-apps-reader")
+
+	sa := mustFind(t, rec, "kubernetes:core/v1:ServiceAccount", "reader-sa")
+	wantInput(t, sa, "metadata.name", "reader")
+	wantInput(t, sa, "metadata.namespace", "apps")
+	ann, _ := sa.Input("metadata.annotations")
+	annotations, _ := ann.(map[string]any)
+	if annotations[ClientIDAnnotation] != clientID || annotations[TenantIDAnnotation] != tenantID {
+		t.Errorf("service account annotations = %v, want client %s, tenant %s", annotations, clientID, tenantID)
+	}
+	labels, _ := sa.Input("metadata.labels")
+	if l, _ := labels.(map[string]any); l["app.kubernetes.io/name"] != "reader" {
+		t.Errorf("service account labels = %v", labels)
+	}
+	if len(plan.OfType(rec.Resources(), ":Namespace")) != 0 {
+		t.Error("namespace created without CreateNamespace")
+	}
+
+	// One role per object type, scoped to the vault, never wider.
+	want := map[string]string{
+		"reader-main-secrets-user":     RoleKeyVaultSecretsUser,
+		"reader-main-certificate-user": RoleKeyVaultCertificateUser,
+		"reader-main-crypto-user":      RoleKeyVaultCryptoUser,
+	}
+	roles := plan.OfType(rec.Resources(), ":RoleAssignment")
+	if len(roles) != len(want) {
+		t.Errorf("%d role assignments, want %d", len(roles), len(want))
+	}
+	for name, role := range want {
+		ra := mustFind(t, rec, ":RoleAssignment", name)
+		wantInput(t, ra, "scope", testVaultID)
+		wantInput(t, ra, "principalId", principalID)
+		wantInput(t, ra, "principalType", "ServicePrincipal")
+		wantInput(t, ra, "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"+role)
+	}
+
+	wantOuts := map[string]string{"clientId": clientID, "principalId": principalID, "tenantId": tenantID, "namespace": "apps", "serviceAccountName": "reader", "subject": "system:serviceaccount:apps:reader"}
+	if fmt.Sprint(outs) != fmt.Sprint(wantOuts) {
+		t.Errorf("outputs = %v\nwant      %v", outs, wantOuts)
+	}
+
+	// Deterministic assignment names: a second run names them the same.
+	again, _ := wiRun(t, func(a *WorkloadIdentityArgs) {
+		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret}}}
+	})
+	n1, _ := mustFind(t, rec, ":RoleAssignment", "reader-main-secrets-user").Input("roleAssignmentName")
+	n2, _ := mustFind(t, again, ":RoleAssignment", "reader-main-secrets-user").Input("roleAssignmentName")
+	if n1 != n2 || checkGUID(fmt.Sprint(n1)) != "" {
+		t.Errorf("assignment names %v, %v: want the same GUID", n1, n2)
+	}
+}
+
+// TestFederatedCredentialsFormAChain: ARM answers 409 to concurrent writes of
+// credentials on one identity, so each credential waits for the one before,
+// and no two credentials wait for the same one.
+func TestFederatedCredentialsFormAChain(t *testing.T) {
+	t.Parallel()
+	rec, _ := wiRun(t, func(a *WorkloadIdentityArgs) {
+		a.AdditionalSubjects = map[string]ServiceAccountRef{
+			"jobs":    {Namespace: "apps", Name: "jobs"},
+			"web":     {Namespace: "web", Name: "frontend"},
+			"workers": {Namespace: "apps", Name: "workers"},
+		}
+	})
+	fics := plan.OfType(rec.Resources(), ":FederatedIdentityCredential")
+	if len(fics) != 4 {
+		t.Fatalf("%d credentials, want 4", len(fics))
+	}
+	assertChain(t, fics)
+	wantInput(t, mustFind(t, rec, ":FederatedIdentityCredential", "reader-fic-web"), "subject", "system:serviceaccount:web:frontend")
+}
+
+// assertChain checks that credentials form a single dependency chain.
+func assertChain(t *testing.T, fics []plan.Resource) {
+	t.Helper()
+	urns := map[string]bool{}
+	for _, f := range fics {
+		urns[f.URN] = true
+	}
+	roots, predecessorUses := 0, map[string]int{}
+	for _, f := range fics {
+		var preds []string
+		for _, d := range f.DependsOn {
+			if urns[d] {
+				preds = append(preds, d)
+			}
+		}
+		switch len(preds) {
+		case 0:
+			roots++
+		case 1:
+			predecessorUses[preds[0]]++
+		default:
+			t.Errorf("%s waits for %d credentials, want 1", f.Name, len(preds))
+		}
+	}
+	if roots != 1 {
+		t.Errorf("%d credentials start a chain, want exactly 1 (the others would be written concurrently)", roots)
+	}
+	for p, n := range predecessorUses {
+		if n > 1 {
+			t.Errorf("%d credentials wait for %s: siblings are written concurrently", n, plan.ShortURN(p))
+		}
+	}
+}
+
+func TestWorkloadIdentityCreatesNamespaceWhenAsked(t *testing.T) {
+	t.Parallel()
+	rec, _ := wiRun(t, func(a *WorkloadIdentityArgs) { a.CreateNamespace = true })
+	ns := mustFind(t, rec, "kubernetes:core/v1:Namespace", "reader-ns")
+	wantInput(t, ns, "metadata.name", "apps")
+	sa := mustFind(t, rec, "kubernetes:core/v1:ServiceAccount", "reader-sa")
+	if !strings.Contains(strings.Join(sa.DependsOn, " "), ns.URN) {
+		t.Errorf("service account does not wait for its namespace: %v", sa.DependsOn)
+	}
+}
+
+// TestAccessPolicyModeGrantsGetOnly: the walkthrough grants "get list"; the
+// CSI driver needs "get" alone.
+func TestAccessPolicyModeGrantsGetOnly(t *testing.T) {
+	t.Parallel()
+	rec, outs := wiRun(t, func(a *WorkloadIdentityArgs) {
+		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), Authorization: VaultAuthorizationAccessPolicy, ObjectTypes: []ObjectType{ObjectTypeSecret, ObjectTypeCert}}}
+	})
+	if n := len(plan.OfType(rec.Resources(), ":RoleAssignment")); n != 0 {
+		t.Errorf("%d role assignments on an access-policy vault", n)
+	}
+	p := mustFind(t, rec, "keyvault:AccessPolicy", "reader-main-policy")
+	wantInput(t, p, "vaultName", "kv-test")
+	wantInput(t, p, "resourceGroupName", "rg-kv")
+	wantInput(t, p, "policy.objectId", outs["principalId"])
+	wantInput(t, p, "policy.tenantId", outs["tenantId"])
+	perms, _ := p.Input("policy.permissions")
+	if fmt.Sprint(perms) != "map[certificates:[get] keys:[] secrets:[get]]" {
+		t.Errorf("permissions = %v, want get on secrets and certificates only", perms)
+	}
+	if strings.Contains(fmt.Sprint(perms), "list") {
+		t.Error("the walkthrough's list permission is back")
+	}
+}
+
+// TestApplicationKindCreatesServicePrincipal: the walkthrough creates the app
+// but never its service principal, so grants have nothing to point at.
+func TestApplicationKindCreatesServicePrincipal(t *testing.T) {
+	t.Parallel()
+	rec, outs := wiRun(t, func(a *WorkloadIdentityArgs) {
+		a.Kind, a.ResourceGroupName = IdentityKindApplication, nil
+		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret}}}
+		a.AdditionalSubjects = map[string]ServiceAccountRef{"jobs": {Namespace: "apps", Name: "jobs"}}
+	})
+	app := mustFind(t, rec, "azuread:index/application:Application", "reader")
+	sp := mustFind(t, rec, "azuread:index/servicePrincipal:ServicePrincipal", "reader")
+	wantInput(t, app, "displayName", "secure-aks-test-reader")
+	wantInput(t, sp, "clientId", app.State["clientId"].StringValue())
+	fic := mustFind(t, rec, ":ApplicationFederatedIdentityCredential", "reader-fic")
+	wantInput(t, fic, "applicationId", app.ID)
+	wantInput(t, fic, "issuer", testIssuer)
+	wantInput(t, fic, "subject", "system:serviceaccount:apps:reader")
+	wantInput(t, fic, "audiences.0", DefaultAudience)
+	assertChain(t, plan.OfType(rec.Resources(), ":ApplicationFederatedIdentityCredential"))
+	ra := mustFind(t, rec, ":RoleAssignment", "reader-main-secrets-user")
+	// The grant names the service principal's object ID, not the app's.
+	wantInput(t, ra, "principalId", sp.State["objectId"].StringValue())
+	if outs["clientId"] != app.State["clientId"].StringValue() || outs["principalId"] != sp.State["objectId"].StringValue() {
+		t.Errorf("outputs = %v", outs)
+	}
+	if len(plan.OfType(rec.Resources(), ":UserAssignedIdentity")) != 0 {
+		t.Error("a managed identity was created for kind Application")
+	}
+}
+
+func TestNewWorkloadIdentityInvalidRegistersNothing(t *testing.T) {
+	t.Parallel()
+	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
+		a := validWorkloadIdentityArgs()
+		a.Namespace = "Not_A_Label"
+		_, err := NewWorkloadIdentity(ctx, "reader", &a)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), `creating workload identity "reader": Namespace "Not_A_Label"`) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered, want 0", n)
+	}
+}
