@@ -9,10 +9,22 @@
 //     built from its kubeconfig.
 //   - [Vault]: Key Vault with RBAC authorization, purge protection, network rules
 //     and secrets.
+//   - [WorkloadIdentity]: an Azure identity federated to one Kubernetes service
+//     account, granted least-privilege read access to vaults, and the annotated
+//     service account.
+//   - [SecretMount]: a SecretProviderClass for one vault, with helpers for the
+//     pod volume that mounts it.
+//
+// The Kubernetes children (service account, SecretProviderClass) are created
+// through the provider the caller passes with pulumi.Providers, normally
+// Cluster.KubernetesProvider. Without it they would go to the ambient
+// kubeconfig's cluster.
 //
 // Azure REST API versions are pinned on purpose by importing the API-versioned
-// azure-native packages (for example containerservice/v2/v20241001). They
-// compile smaller than the root packages; see BENCHMARKS.md.
+// azure-native packages where they compile smaller than the root packages
+// (containerservice v20241001, authorization v20220401, resources v20241101,
+// managedidentity v20230131); see BENCHMARKS.md. Key Vault uses the root
+// package, API 2023-02-01: only it has the standalone AccessPolicy resource.
 //
 // The package reads no configuration and has no main. The stacks package turns
 // typed configuration into wired components.

@@ -35,10 +35,14 @@ const (
 // ObjectType is the kind of Key Vault object a workload reads.
 type ObjectType string
 
+// The object types, as the Azure provider names them in objectType.
 const (
+	// ObjectTypeSecret is a Key Vault secret.
 	ObjectTypeSecret ObjectType = "secret"
-	ObjectTypeCert   ObjectType = "cert"
-	ObjectTypeKey    ObjectType = "key"
+	// ObjectTypeCert is a Key Vault certificate (its public part).
+	ObjectTypeCert ObjectType = "cert"
+	// ObjectTypeKey is a Key Vault key (its public part).
+	ObjectTypeKey ObjectType = "key"
 )
 
 // Workload identity constants (AZURE-FACTS.md, Identity and federation).
