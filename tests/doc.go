@@ -1,7 +1,21 @@
 // Package tests holds the checks that go beyond unit tests. It is a module of
 // its own, so that its tooling never enters the import graph of the library.
 //
+//   - Upstream checks (no build tag; go test ./...): the dev and prod stacks
+//     are rendered offline with the recording mock of internal/plan, and the
+//     Kubernetes objects they register are checked by upstream's own code:
+//     decoded strictly into k8s.io/api and Secrets Store CSI driver types
+//     (kubernetes_test.go), the SecretProviderClass parameters read by the
+//     Azure provider's pkg/provider/types (secretproviderclass_test.go), and
+//     the sample pod run through the Azure Workload Identity webhook's handler
+//     and matched against its upstream objectSelector (webhook_test.go).
+//     render_test.go holds the shared rendering and strict decoding.
 //   - live_test.go (build tag azure): deploys a real stack to Azure with the
 //     Automation API, checks it, and destroys it. See the README, "Run against
 //     Azure".
+//
+// monis.app/mlog, which the webhook imports for logging only, is not served
+// by the module proxy here; go.mod replaces it with internal/mlog, a small
+// log/slog implementation of the calls the webhook makes. The webhook's own
+// logic is upstream's.
 package tests

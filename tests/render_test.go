@@ -1,0 +1,272 @@
+package tests
+
+// Shared by the upstream checks: run a stack's program against the recording
+// mock of internal/plan, take the Kubernetes objects it registers as JSON, and
+// decode them strictly into upstream's own Go types.
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
+	secretsstorev1 "sigs.k8s.io/secrets-store-csi-driver/apis/v1"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/stacks"
+)
+
+// Resource type suffixes, without API versions.
+const (
+	typeServiceAccount       = "kubernetes:core/v1:ServiceAccount"
+	typeDeployment           = "kubernetes:apps/v1:Deployment"
+	typeSecretProviderClass  = "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"
+	typeUserAssignedIdentity = ":UserAssignedIdentity"
+)
+
+// stackNames are the stacks whose files are checked.
+var stackNames = []string{"dev", "prod"}
+
+// workloadConfig is what these tests read of one secure-aks:workloads entry
+// in the stack file: the configuration the rendered objects must carry out.
+type workloadConfig struct {
+	Name           string         `json:"name"`
+	Namespace      string         `json:"namespace"`
+	ServiceAccount string         `json:"serviceAccount"`
+	Identity       string         `json:"identity"`
+	Objects        []objectConfig `json:"objects"`
+	Sample         bool           `json:"sample"`
+}
+
+type objectConfig struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Alias    string `json:"alias"`
+	Version  string `json:"version"`
+	Format   string `json:"format"`
+	Encoding string `json:"encoding"`
+}
+
+// rendered is one stack's mock run.
+type rendered struct {
+	stack     string
+	plan      *plan.Plan
+	workloads []workloadConfig
+}
+
+var (
+	renderMu    sync.Mutex
+	renderCache = map[string]*rendered{}
+)
+
+// render runs the stack's program once per test binary and returns the run.
+func render(t *testing.T, stack string) *rendered {
+	t.Helper()
+	renderMu.Lock()
+	defer renderMu.Unlock()
+	if r, ok := renderCache[stack]; ok {
+		return r
+	}
+	cfg, err := plan.LoadStackFile(filepath.Join("..", "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := plan.Run("secure-aks", stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
+		return stacks.Program(stacks.Options{
+			LoadOptions: stacks.LoadOptions{PlaceholderSecrets: true},
+			OnExport:    export,
+		})
+	})
+	if err != nil {
+		t.Fatalf("stack %s: mock run: %v", stack, err)
+	}
+	raw, ok := cfg.Values["secure-aks:workloads"]
+	if !ok {
+		t.Fatalf("stack %s: no secure-aks:workloads in the stack file", stack)
+	}
+	var workloads []workloadConfig
+	if err := json.Unmarshal([]byte(raw), &workloads); err != nil {
+		t.Fatalf("stack %s: secure-aks:workloads: %v", stack, err)
+	}
+	if len(workloads) == 0 {
+		t.Fatalf("stack %s: no workloads configured, nothing to check", stack)
+	}
+	for i, w := range workloads {
+		// The program's documented defaults.
+		if w.Namespace == "" {
+			workloads[i].Namespace = "default"
+		}
+		if w.ServiceAccount == "" {
+			workloads[i].ServiceAccount = w.Name
+		}
+		if w.Identity == "" {
+			workloads[i].Identity = "managedIdentity"
+		}
+	}
+	r := &rendered{stack: stack, plan: p, workloads: workloads}
+	renderCache[stack] = r
+	return r
+}
+
+// forEachWorkload runs f as a subtest for every workload of every stack.
+func forEachWorkload(t *testing.T, f func(t *testing.T, r *rendered, w workloadConfig)) {
+	for _, stack := range stackNames {
+		r := render(t, stack)
+		for _, w := range r.workloads {
+			t.Run(stack+"/"+w.Name, func(t *testing.T) { f(t, r, w) })
+		}
+	}
+}
+
+// find returns the one resource of a type with a logical name.
+func (r *rendered) find(t *testing.T, typeSuffix, name string) plan.Resource {
+	t.Helper()
+	res, err := plan.Find(r.plan.Resources, typeSuffix, name)
+	if err != nil {
+		t.Fatalf("stack %s: %v", r.stack, err)
+	}
+	return res
+}
+
+// output returns the stack output at a dotted path, as a string.
+func (r *rendered) output(t *testing.T, path string) string {
+	t.Helper()
+	v, ok := plan.Lookup(r.plan.Outputs, path)
+	if !ok {
+		t.Fatalf("stack %s: no output %s", r.stack, path)
+	}
+	s, ok := v.(string)
+	if !ok || s == "" || s == plan.SecretMarker || s == plan.UnknownMarker {
+		t.Fatalf("stack %s: output %s = %#v, want a known plain string", r.stack, path, v)
+	}
+	return s
+}
+
+// identityClientID is the client ID the recorder gave the workload's
+// user-assigned identity, checked against the stack output.
+func (r *rendered) identityClientID(t *testing.T, w workloadConfig) string {
+	t.Helper()
+	if w.Identity != "managedIdentity" {
+		t.Fatalf("stack %s: workload %s has identity %q; these checks know user-assigned managed identities only: extend identityClientID", r.stack, w.Name, w.Identity)
+	}
+	uai := r.find(t, typeUserAssignedIdentity, w.Name)
+	v, ok := uai.State["clientId"]
+	if !ok || !v.IsString() || v.StringValue() == "" {
+		t.Fatalf("stack %s: identity %s has no clientId in its state: %v", r.stack, w.Name, v)
+	}
+	clientID := v.StringValue()
+	if out := r.output(t, "workloads."+w.Name+".clientId"); out != clientID {
+		t.Fatalf("stack %s: output workloads.%s.clientId = %q, identity's clientId = %q", r.stack, w.Name, out, clientID)
+	}
+	return clientID
+}
+
+// vault returns the stack's one Key Vault.
+func (r *rendered) vault(t *testing.T) plan.Resource {
+	t.Helper()
+	// azure-native:keyvault:Vault or a versioned azure-native:keyvault/vX:Vault,
+	// not the secure-aks:index:Vault component.
+	var vaults []plan.Resource
+	for _, res := range plan.OfType(r.plan.Resources, ":Vault") {
+		if strings.HasPrefix(res.Type, "azure-native:keyvault") {
+			vaults = append(vaults, res)
+		}
+	}
+	if len(vaults) != 1 {
+		t.Fatalf("stack %s: want one Key Vault, found %d", r.stack, len(vaults))
+	}
+	return vaults[0]
+}
+
+// inputString returns a resource's input at a dotted path as a string.
+func inputString(t *testing.T, res plan.Resource, path string) string {
+	t.Helper()
+	v, ok := res.Input(path)
+	if !ok {
+		t.Fatalf("%s %s: no input %s", res.Type, res.Name, path)
+	}
+	s, ok := v.(string)
+	if !ok || s == "" || s == plan.UnknownMarker {
+		t.Fatalf("%s %s: input %s = %#v, want a known string", res.Type, res.Name, path, v)
+	}
+	return s
+}
+
+// kubeObject returns the Kubernetes object a resource registers, as the JSON
+// the provider sends to the API server (secrets revealed).
+func kubeObject(t *testing.T, res plan.Resource) []byte {
+	t.Helper()
+	data, err := json.Marshal(plan.Reveal(resource.NewProperty(res.RawInputs)))
+	if err != nil {
+		t.Fatalf("%s %s: %v", res.Type, res.Name, err)
+	}
+	return data
+}
+
+// kubeObjectNamed returns the one resource of a Kubernetes type whose object
+// metadata has namespace and name.
+func (r *rendered) kubeObjectNamed(t *testing.T, typeSuffix, namespace, name string) plan.Resource {
+	t.Helper()
+	var found []plan.Resource
+	for _, res := range plan.OfType(r.plan.Resources, typeSuffix) {
+		ns, _ := res.Input("metadata.namespace")
+		n, _ := res.Input("metadata.name")
+		if ns == namespace && n == name {
+			found = append(found, res)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("stack %s: want one %s %s/%s, found %d", r.stack, typeSuffix, namespace, name, len(found))
+	}
+	return found[0]
+}
+
+// upstreamScheme knows the built-in Kubernetes types and the Secrets Store
+// CSI driver's SecretProviderClass, all from upstream's own packages.
+var upstreamScheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	if err := clientgoscheme.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	if err := secretsstorev1.AddToScheme(s); err != nil {
+		panic(err)
+	}
+	return s
+}()
+
+// strictDecoder is apimachinery's strict deserializer: unknown fields,
+// duplicate fields and fields in the wrong case are errors, as with
+// kubectl's --validate=strict, and apiVersion/kind must be registered.
+var strictDecoder = serializer.NewCodecFactory(upstreamScheme, serializer.EnableStrict).UniversalDeserializer()
+
+// decodeStrict decodes data into a new object of type T, failing the test on
+// any unknown field or on an apiVersion/kind other than T's.
+func decodeStrict[T runtime.Object](data []byte) (T, error) {
+	var zero T
+	obj, gvk, err := strictDecoder.Decode(data, nil, nil)
+	if err != nil {
+		return zero, err
+	}
+	typed, ok := obj.(T)
+	if !ok {
+		return zero, fmt.Errorf("decoded %s as %T, want %T", gvk, obj, zero)
+	}
+	return typed, nil
+}
+
+// mustDecodeStrict is decodeStrict for a rendered resource.
+func mustDecodeStrict[T runtime.Object](t *testing.T, res plan.Resource) T {
+	t.Helper()
+	obj, err := decodeStrict[T](kubeObject(t, res))
+	if err != nil {
+		t.Fatalf("%s %s: strict decode into upstream type: %v", res.Type, res.Name, err)
+	}
+	return obj
+}
