@@ -307,22 +307,30 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	}
 	audiences := pulumi.ToStringArray(a.Audiences)
 
-	// Each credential waits for the one before it: ARM rejects concurrent
-	// credential writes on one identity with 409
-	// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity.
-	var previous pulumi.Resource
-	chain := func() []pulumi.ResourceOption {
-		o := []pulumi.ResourceOption{pulumi.Parent(w)}
-		if previous != nil {
-			o = append(o, pulumi.DependsOn([]pulumi.Resource{previous}))
-		}
-		return o
-	}
 	ficName := func(key string) string {
 		if key == "" {
 			return name + "-fic"
 		}
 		return name + "-fic-" + key
+	}
+	// federate writes one credential per subject with create, each waiting
+	// for the one before it: ARM rejects concurrent credential writes on one
+	// identity with 409
+	// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity.
+	federate := func(create func(name string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error)) error {
+		var previous pulumi.Resource
+		for _, s := range subjects {
+			opts := []pulumi.ResourceOption{pulumi.Parent(w)}
+			if previous != nil {
+				opts = append(opts, pulumi.DependsOn([]pulumi.Resource{previous}))
+			}
+			fic, err := create(ficName(s.key), s.ref, opts...)
+			if err != nil {
+				return err
+			}
+			previous = fic
+		}
+		return nil
 	}
 
 	switch a.Kind {
@@ -339,19 +347,18 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 		if err != nil {
 			return nil, wrap(err)
 		}
-		for _, s := range subjects {
-			fic, err := managedidentity.NewFederatedIdentityCredential(ctx, ficName(s.key), &managedidentity.FederatedIdentityCredentialArgs{
+		err = federate(func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
+			return managedidentity.NewFederatedIdentityCredential(ctx, n, &managedidentity.FederatedIdentityCredentialArgs{
 				ResourceGroupName:                       a.ResourceGroupName,
 				ResourceName:                            id.Name,
-				FederatedIdentityCredentialResourceName: pulumi.String(credentialName(s.ref)),
+				FederatedIdentityCredentialResourceName: pulumi.String(credentialName(ref)),
 				Issuer:                                  a.OIDCIssuerURL,
-				Subject:                                 pulumi.String(s.ref.Subject()),
+				Subject:                                 pulumi.String(ref.Subject()),
 				Audiences:                               audiences,
-			}, chain()...)
-			if err != nil {
-				return nil, wrap(err)
-			}
-			previous = fic
+			}, opts...)
+		})
+		if err != nil {
+			return nil, wrap(err)
 		}
 		w.ClientID, w.PrincipalID, w.TenantID = id.ClientId, id.PrincipalId, id.TenantId
 
@@ -370,18 +377,17 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 		if err != nil {
 			return nil, wrap(err)
 		}
-		for _, s := range subjects {
-			fic, err := azuread.NewApplicationFederatedIdentityCredential(ctx, ficName(s.key), &azuread.ApplicationFederatedIdentityCredentialArgs{
+		err = federate(func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
+			return azuread.NewApplicationFederatedIdentityCredential(ctx, n, &azuread.ApplicationFederatedIdentityCredentialArgs{
 				ApplicationId: app.ID().ToStringOutput(),
-				DisplayName:   pulumi.String(credentialName(s.ref)),
+				DisplayName:   pulumi.String(credentialName(ref)),
 				Issuer:        a.OIDCIssuerURL,
-				Subject:       pulumi.String(s.ref.Subject()),
+				Subject:       pulumi.String(ref.Subject()),
 				Audiences:     audiences,
-			}, chain()...)
-			if err != nil {
-				return nil, wrap(err)
-			}
-			previous = fic
+			}, opts...)
+		})
+		if err != nil {
+			return nil, wrap(err)
 		}
 		w.ClientID, w.PrincipalID, w.TenantID = app.ClientId, sp.ObjectId, sp.ApplicationTenantId
 	}

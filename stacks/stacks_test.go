@@ -22,6 +22,21 @@ func runStack(t *testing.T, stack string, cfg plan.StackConfig, placeholders boo
 	})
 }
 
+// planStackFile runs the program on the real Pulumi.STACK.yaml, as the
+// offline plan does.
+func planStackFile(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := runStack(t, stack, cfg, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func minimal(extra map[string]string) plan.StackConfig {
 	cfg := plan.StackConfig{Values: map[string]string{LocationKey: "eastus"}}
 	for k, v := range extra {
@@ -241,14 +256,7 @@ func TestStackFiles(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, _, err := runStack(t, stack, cfg, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := planStackFile(t, stack)
 			mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
 			kv := mustFind(t, p.Resources, "keyvault:Vault", "vault")
 			wantInput(t, mc, "oidcIssuerProfile.enabled", true)

@@ -37,14 +37,7 @@ func TestWorkloadWiring(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
 			t.Parallel()
-			cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, _, err := runStack(t, stack, cfg, true)
-			if err != nil {
-				t.Fatal(err)
-			}
+			p := planStackFile(t, stack)
 			rs := p.Resources
 			cluster := mustFind(t, rs, ":ManagedCluster", "aks")
 			issuer := stateString(t, cluster, "oidcIssuerProfile.issuerURL")

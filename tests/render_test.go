@@ -34,25 +34,10 @@ const (
 // stackNames are the stacks whose files are checked.
 var stackNames = []string{"dev", "prod"}
 
-// workloadConfig is what these tests read of one secure-aks:workloads entry
-// in the stack file: the configuration the rendered objects must carry out.
-type workloadConfig struct {
-	Name           string         `json:"name"`
-	Namespace      string         `json:"namespace"`
-	ServiceAccount string         `json:"serviceAccount"`
-	Identity       string         `json:"identity"`
-	Objects        []objectConfig `json:"objects"`
-	Sample         bool           `json:"sample"`
-}
-
-type objectConfig struct {
-	Name     string `json:"name"`
-	Type     string `json:"type"`
-	Alias    string `json:"alias"`
-	Version  string `json:"version"`
-	Format   string `json:"format"`
-	Encoding string `json:"encoding"`
-}
+// workloadConfig is one secure-aks:workloads entry as the program itself
+// reads it (stacks.LoadConfig, defaults applied): the configuration the
+// rendered objects must carry out.
+type workloadConfig = stacks.WorkloadConfig
 
 // rendered is one stack's mock run.
 type rendered struct {
@@ -87,28 +72,19 @@ func render(t *testing.T, stack string) *rendered {
 	if err != nil {
 		t.Fatalf("stack %s: mock run: %v", stack, err)
 	}
-	raw, ok := cfg.Values["secure-aks:workloads"]
-	if !ok {
-		t.Fatalf("stack %s: no secure-aks:workloads in the stack file", stack)
+	var loaded *stacks.Config
+	if _, _, err := plan.Run("secure-aks", stack, cfg, func(func(string, pulumi.Input)) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			var err error
+			loaded, err = stacks.LoadConfigWith(ctx, stacks.LoadOptions{PlaceholderSecrets: true})
+			return err
+		}
+	}); err != nil {
+		t.Fatalf("stack %s: loading config: %v", stack, err)
 	}
-	var workloads []workloadConfig
-	if err := json.Unmarshal([]byte(raw), &workloads); err != nil {
-		t.Fatalf("stack %s: secure-aks:workloads: %v", stack, err)
-	}
+	workloads := loaded.Workloads
 	if len(workloads) == 0 {
 		t.Fatalf("stack %s: no workloads configured, nothing to check", stack)
-	}
-	for i, w := range workloads {
-		// The program's documented defaults.
-		if w.Namespace == "" {
-			workloads[i].Namespace = "default"
-		}
-		if w.ServiceAccount == "" {
-			workloads[i].ServiceAccount = w.Name
-		}
-		if w.Identity == "" {
-			workloads[i].Identity = "managedIdentity"
-		}
 	}
 	r := &rendered{stack: stack, plan: p, workloads: workloads}
 	renderCache[stack] = r
