@@ -155,6 +155,13 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	}
 
 	errs = append(errs, c.loadSecrets(ctx, get(key("secrets")), opts))
+
+	// The components own their rules; run them here, on the args the stack
+	// will pass, so that every error names the configuration key.
+	errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
+	errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
+	errs = append(errs, components.RenameFields(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate(), clusterKey))
+	errs = append(errs, components.RenameFields(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate(), vaultKey))
 	if err := decodeObject(get(key("workloads")), "workloads", &c.Workloads); err != nil {
 		errs = append(errs, err)
 	} else {
@@ -163,13 +170,6 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 		}
 		errs = append(errs, c.validateWorkloads())
 	}
-
-	// The components own their rules; run them here, on the args the stack
-	// will pass, so that every error names the configuration key.
-	errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
-	errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
-	errs = append(errs, components.RenameFields(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate(), clusterKey))
-	errs = append(errs, components.RenameFields(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate(), vaultKey))
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, &ConfigError{Stack: c.Stack, Err: err}

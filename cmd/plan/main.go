@@ -47,6 +47,10 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("-format %q: must be text, json or md", *format)
 	}
 	p, err := Plan(*dir, *stack)
+	var configErr *stacks.ConfigError
+	if errors.As(err, &configErr) {
+		return configErr // without the engine's "1 error occurred" wrapping
+	}
 	if err != nil {
 		return err
 	}

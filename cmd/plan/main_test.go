@@ -106,7 +106,10 @@ func TestConfigErrorPrintsNoResources(t *testing.T) {
 	if err == nil {
 		t.Fatal("no error for a bad stack file")
 	}
-	for _, want := range []string{"secure-aks:cluster.nodeCount 0", "secure-aks:vault.softDeleteRetentionDays 365"} {
+	if !strings.HasPrefix(err.Error(), `stack "broken" has 2 configuration problem(s):`) {
+		t.Errorf("error does not start with the summary line:\n%v", err)
+	}
+	for _, want := range []string{"\n  - secure-aks:cluster.nodeCount 0", "\n  - secure-aks:vault.softDeleteRetentionDays 365"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
