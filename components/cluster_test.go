@@ -45,59 +45,41 @@ func TestClusterArgsDefaults(t *testing.T) {
 
 func TestClusterArgsValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		args    func(*ClusterArgs)
-		wantErr string
-	}{
-		{"valid defaults", func(*ClusterArgs) {}, ""},
+	tests := []validateCase[ClusterArgs]{
+		{"valid defaults", func(*ClusterArgs) {}, nil},
 		{"valid full", func(a *ClusterArgs) {
 			a.Name, a.KubernetesVersion, a.NodeCount = "aks-prod_1", "1.33.2", 100
 			a.AvailabilityZones = []string{"1", "2", "3"}
 			a.LocalAccountsDisabled, a.AdminGroupObjectIDs = true, []string{"11111111-2222-3333-4444-555555555555"}
 			a.AuthorizedIPRanges = []string{"203.0.113.0/24", "198.51.100.7"}
 			a.RotationPollInterval = "1s"
-		}, ""},
-		{"resource group required", func(a *ClusterArgs) { a.ResourceGroupName = nil }, "ResourceGroupName (unset): is required"},
-		{"name characters", func(a *ClusterArgs) { a.Name = "aks.prod" }, `Name "aks.prod": must be 1-63`},
-		{"name starts alphanumeric", func(a *ClusterArgs) { a.Name = "-aks" }, `Name "-aks"`},
-		{"name too long", func(a *ClusterArgs) { a.Name = strings.Repeat("a", 64) }, "Name"},
-		{"kubernetes version form", func(a *ClusterArgs) { a.KubernetesVersion = "v1.33" }, `KubernetesVersion "v1.33": must be MAJOR.MINOR`},
-		{"kubernetes version four parts", func(a *ClusterArgs) { a.KubernetesVersion = "1.33.2.1" }, "KubernetesVersion"},
-		{"node count low", func(a *ClusterArgs) { a.NodeCount = -1 }, "NodeCount -1: must be between 1 and 100"},
-		{"node count high", func(a *ClusterArgs) { a.NodeCount = 101 }, "NodeCount 101: must be between 1 and 100"},
-		{"vm size", func(a *ClusterArgs) { a.NodeVMSize = "D2s_v5" }, `NodeVMSize "D2s_v5": must be an Azure VM size`},
-		{"zone value", func(a *ClusterArgs) { a.AvailabilityZones = []string{"1", "4"} }, `AvailabilityZones[1] "4": must be "1", "2" or "3"`},
-		{"zone repeated", func(a *ClusterArgs) { a.AvailabilityZones = []string{"1", "1"} }, `AvailabilityZones[1] "1": must not repeat`},
-		{"poll interval form", func(a *ClusterArgs) { a.RotationPollInterval = "2 minutes" }, `RotationPollInterval "2 minutes": must be a duration`},
-		{"poll interval minimum", func(a *ClusterArgs) { a.RotationPollInterval = "500ms" }, `RotationPollInterval "500ms": must be at least 1s`},
-		{"local accounts off needs admin group", func(a *ClusterArgs) { a.LocalAccountsDisabled = true }, "AdminGroupObjectIDs \"\": must name at least one admin group"},
-		{"admin group GUID", func(a *ClusterArgs) { a.AdminGroupObjectIDs = []string{"admins"} }, `AdminGroupObjectIDs[0] "admins": must be a GUID`},
+		}, nil},
+		{"resource group required", func(a *ClusterArgs) { a.ResourceGroupName = nil }, []string{"ResourceGroupName (unset): is required"}},
+		{"name characters", func(a *ClusterArgs) { a.Name = "aks.prod" }, []string{`Name "aks.prod": must be 1-63`}},
+		{"name starts alphanumeric", func(a *ClusterArgs) { a.Name = "-aks" }, []string{`Name "-aks"`}},
+		{"name too long", func(a *ClusterArgs) { a.Name = strings.Repeat("a", 64) }, []string{"Name"}},
+		{"kubernetes version form", func(a *ClusterArgs) { a.KubernetesVersion = "v1.33" }, []string{`KubernetesVersion "v1.33": must be MAJOR.MINOR`}},
+		{"kubernetes version four parts", func(a *ClusterArgs) { a.KubernetesVersion = "1.33.2.1" }, []string{"KubernetesVersion"}},
+		{"node count low", func(a *ClusterArgs) { a.NodeCount = -1 }, []string{"NodeCount -1: must be between 1 and 100"}},
+		{"node count high", func(a *ClusterArgs) { a.NodeCount = 101 }, []string{"NodeCount 101: must be between 1 and 100"}},
+		{"vm size", func(a *ClusterArgs) { a.NodeVMSize = "D2s_v5" }, []string{`NodeVMSize "D2s_v5": must be an Azure VM size`}},
+		{"zone value", func(a *ClusterArgs) { a.AvailabilityZones = []string{"1", "4"} }, []string{`AvailabilityZones[1] "4": must be "1", "2" or "3"`}},
+		{"zone repeated", func(a *ClusterArgs) { a.AvailabilityZones = []string{"1", "1"} }, []string{`AvailabilityZones[1] "1": must not repeat`}},
+		{"poll interval form", func(a *ClusterArgs) { a.RotationPollInterval = "2 minutes" }, []string{`RotationPollInterval "2 minutes": must be a duration`}},
+		{"poll interval minimum", func(a *ClusterArgs) { a.RotationPollInterval = "500ms" }, []string{`RotationPollInterval "500ms": must be at least 1s`}},
+		{"local accounts off needs admin group", func(a *ClusterArgs) { a.LocalAccountsDisabled = true }, []string{"AdminGroupObjectIDs \"\": must name at least one admin group"}},
+		{"admin group GUID", func(a *ClusterArgs) { a.AdminGroupObjectIDs = []string{"admins"} }, []string{`AdminGroupObjectIDs[0] "admins": must be a GUID`}},
 		{"admin group repeated", func(a *ClusterArgs) {
 			a.AdminGroupObjectIDs = []string{"11111111-2222-3333-4444-555555555555", "11111111-2222-3333-4444-555555555555"}
-		}, "AdminGroupObjectIDs[1]"},
-		{"authorized range form", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"10.0.0.0/33"} }, `AuthorizedIPRanges[0] "10.0.0.0/33": must be an IPv4 address or CIDR`},
-		{"authorized range IPv6", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"2001:db8::/32"} }, "must be an IPv4 address"},
-		{"authorized range host bits", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"203.0.113.5/24"} }, "did you mean 203.0.113.0/24?"},
-		{"authorized range repeated", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"198.51.100.7", "198.51.100.7"} }, "AuthorizedIPRanges[1]"},
-		{"tag name characters", func(a *ClusterArgs) { a.Tags = map[string]string{"a/b": "x"} }, `Tags "a/b": tag names must not contain`},
-		{"tag value length", func(a *ClusterArgs) { a.Tags = map[string]string{"a": strings.Repeat("x", 257)} }, "Tags.a"},
+		}, []string{"AdminGroupObjectIDs[1]"}},
+		{"authorized range form", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"10.0.0.0/33"} }, []string{`AuthorizedIPRanges[0] "10.0.0.0/33": must be an IPv4 address or CIDR`}},
+		{"authorized range IPv6", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"2001:db8::/32"} }, []string{"must be an IPv4 address"}},
+		{"authorized range host bits", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"203.0.113.5/24"} }, []string{"did you mean 203.0.113.0/24?"}},
+		{"authorized range repeated", func(a *ClusterArgs) { a.AuthorizedIPRanges = []string{"198.51.100.7", "198.51.100.7"} }, []string{"AuthorizedIPRanges[1]"}},
+		{"tag name characters", func(a *ClusterArgs) { a.Tags = map[string]string{"a/b": "x"} }, []string{`Tags "a/b": tag names must not contain`}},
+		{"tag value length", func(a *ClusterArgs) { a.Tags = map[string]string{"a": strings.Repeat("x", 257)} }, []string{"Tags.a"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			a := validClusterArgs()
-			tt.args(&a)
-			err := a.Validate()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			wantErrs(t, err, tt.wantErr)
-		})
-	}
+	runValidateCases(t, validClusterArgs, ClusterArgs.Validate, tests)
 }
 
 func TestClusterValidateReportsEveryProblem(t *testing.T) {

@@ -74,3 +74,31 @@ func resourceValue(m resource.PropertyMap) resource.PropertyValue { return resou
 func planOfType(rec *plan.Recorder, typeSuffix string) []plan.Resource {
 	return plan.OfType(rec.Resources(), typeSuffix)
 }
+
+// validateCase is one row of a validation table: a change to valid args and
+// the errors it must cause (none for a valid case).
+type validateCase[A any] struct {
+	name    string
+	args    func(*A)
+	wantErr []string
+}
+
+// runValidateCases runs each case on a fresh copy of valid() through validate.
+func runValidateCases[A any](t *testing.T, valid func() A, validate func(A) error, cases []validateCase[A]) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			a := valid()
+			tt.args(&a)
+			err := validate(a)
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatalf("unexpected error: %v", err)
+				}
+				return
+			}
+			wantErrs(t, err, tt.wantErr...)
+		})
+	}
+}

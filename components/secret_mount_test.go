@@ -39,11 +39,7 @@ func TestSecretMountArgsDefaults(t *testing.T) {
 
 func TestSecretMountArgsValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		args    func(*SecretMountArgs)
-		wantErr []string
-	}{
+	tests := []validateCase[SecretMountArgs]{
 		{"valid", func(*SecretMountArgs) {}, nil},
 		{"valid every option", func(a *SecretMountArgs) {
 			a.Objects = []SecretObject{
@@ -80,21 +76,7 @@ func TestSecretMountArgsValidate(t *testing.T) {
 		}, []string{`Objects[0].Alias "dir/s": must not contain "/" when SyncSecret is set`}},
 		{"mount path", func(a *SecretMountArgs) { a.MountPath = "mnt" }, []string{`MountPath "mnt": must be an absolute path`}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			a := validSecretMountArgs()
-			tt.args(&a)
-			err := a.Validate("reader")
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			wantErrs(t, err, tt.wantErr...)
-		})
-	}
+	runValidateCases(t, validSecretMountArgs, func(a SecretMountArgs) error { return a.Validate("reader") }, tests)
 }
 
 // TestRenderObjectsNestedForm: objects is a YAML document whose "array"

@@ -55,11 +55,7 @@ func TestCheckVaultNameOneMessagePerRule(t *testing.T) {
 
 func TestVaultArgsValidate(t *testing.T) {
 	t.Parallel()
-	tests := []struct {
-		name    string
-		args    func(*VaultArgs)
-		wantErr []string
-	}{
+	tests := []validateCase[VaultArgs]{
 		{"valid defaults", func(*VaultArgs) {}, nil},
 		{"valid full", func(a *VaultArgs) {
 			a.Name, a.SKU, a.Authorization, a.SoftDeleteRetentionDays = "kv-secure-aks-prod", "premium", VaultAuthorizationAccessPolicy, 7
@@ -91,21 +87,7 @@ func TestVaultArgsValidate(t *testing.T) {
 		{"deployer principal type", func(a *VaultArgs) { a.DeployerPrincipalType = "App" }, []string{`DeployerPrincipalType "App": must be "User", "ServicePrincipal" or "Group"`}},
 		{"tags", func(a *VaultArgs) { a.Tags = map[string]string{"a<b": ""} }, []string{`Tags "a<b"`}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			a := validVaultArgs()
-			tt.args(&a)
-			err := a.Validate()
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			wantErrs(t, err, tt.wantErr...)
-		})
-	}
+	runValidateCases(t, validVaultArgs, VaultArgs.Validate, tests)
 }
 
 func TestGeneratedVaultNamesAreValid(t *testing.T) {

@@ -47,11 +47,7 @@ func TestWorkloadIdentityArgsValidate(t *testing.T) {
 		nineteen[fmt.Sprintf("sa%d", i)] = ServiceAccountRef{Namespace: "apps", Name: fmt.Sprintf("sa-%d", i)}
 	}
 	vault := pulumi.String("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv")
-	tests := []struct {
-		name    string
-		args    func(*WorkloadIdentityArgs)
-		wantErr []string
-	}{
+	tests := []validateCase[WorkloadIdentityArgs]{
 		{"valid defaults", func(*WorkloadIdentityArgs) {}, nil},
 		{"valid application without resource group", func(a *WorkloadIdentityArgs) { a.Kind, a.ResourceGroupName = IdentityKindApplication, nil }, nil},
 		{"valid 19 additional subjects", func(a *WorkloadIdentityArgs) { a.AdditionalSubjects = nineteen }, nil},
@@ -91,21 +87,7 @@ func TestWorkloadIdentityArgsValidate(t *testing.T) {
 		}, []string{`VaultAccess.main.ObjectTypes[0] "certificate": must be "secret", "cert" or "key"`}},
 		{"tags", func(a *WorkloadIdentityArgs) { a.Tags = map[string]string{"a%b": "x"} }, []string{`Tags "a%b"`}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			a := validWorkloadIdentityArgs()
-			tt.args(&a)
-			err := a.Validate()
-			if tt.wantErr == nil {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			wantErrs(t, err, tt.wantErr...)
-		})
-	}
+	runValidateCases(t, validWorkloadIdentityArgs, WorkloadIdentityArgs.Validate, tests)
 }
 
 func wiRun(t *testing.T, mutate func(*WorkloadIdentityArgs)) (*plan.Recorder, map[string]string) {
