@@ -62,13 +62,15 @@ type ClusterArgs struct {
 	// default AKS's default version at creation. Raising it upgrades in place.
 	KubernetesVersion string
 	// NodeCount is the system pool size, 1-100. Default DefaultNodeCount (3).
+	// Changed in place (the pool scales).
 	NodeCount int
 	// NodeVMSize is the system pool VM size, such as Standard_D4s_v5. Default
-	// DefaultNodeVMSize. Changing it replaces the system pool, and so the cluster.
+	// DefaultNodeVMSize. AKS cannot resize an existing pool: a change is
+	// refused by Azure; it needs a new cluster.
 	NodeVMSize string
 	// AvailabilityZones spreads the system pool over these zones ("1", "2",
-	// "3"), each at most once. Optional: by default no zones. Changing it
-	// replaces the cluster.
+	// "3"), each at most once. Optional: by default no zones. AKS cannot
+	// change the zones of an existing pool: a change is refused by Azure.
 	AvailabilityZones []string
 	// SecretRotationEnabled turns on rotation in the secrets-provider add-on:
 	// mounted files are refreshed in place every RotationPollInterval. Optional:
@@ -81,16 +83,20 @@ type ClusterArgs struct {
 	// LocalAccountsDisabled turns off the cluster's local admin account and
 	// makes the cluster AAD-managed with Azure RBAC. AdminGroupObjectIDs is then
 	// required, and the Kubernetes provider uses the user kubeconfig through
-	// kubelogin (azurecli login). Default false: local accounts on.
+	// kubelogin (azurecli login). Default false: local accounts on. Changed in
+	// place.
 	LocalAccountsDisabled bool
 	// AdminGroupObjectIDs are Entra group object IDs (GUIDs) made cluster
-	// admins. Given any, the cluster is AAD-managed with Azure RBAC. Required,
-	// at least one, when LocalAccountsDisabled.
+	// admins. Given any, the cluster is AAD-managed with Azure RBAC (which AKS
+	// cannot turn off again). Required, at least one, when
+	// LocalAccountsDisabled. Changed in place.
 	AdminGroupObjectIDs []string
 	// AuthorizedIPRanges limits the API server to these IPv4 addresses or CIDR
 	// ranges. Optional: by default the API server is open to all addresses.
+	// Changed in place.
 	AuthorizedIPRanges []string
-	// Tags are set on the cluster. Optional. At most 50; Azure's tag-name rules.
+	// Tags are set on the cluster. Optional. At most 50; Azure's tag-name
+	// rules. Changed in place.
 	Tags map[string]string
 }
 

@@ -75,12 +75,14 @@ type SyncSecret struct {
 // provider with pulumi.Providers in the options.
 type SecretMountArgs struct {
 	// Namespace of the SecretProviderClass: the pods' namespace, a DNS-1123
-	// label. Required. A class is namespaced and serves one vault.
+	// label. Required. A class is namespaced and serves one vault. Changing
+	// it replaces the class.
 	Namespace string
 	// Name of the class: a DNS-1123 subdomain. Optional: by default the
 	// component name. Changing it replaces the class.
 	Name string
-	// VaultName is the vault's name (Vault.Name). Required.
+	// VaultName is the vault's name (Vault.Name). Required. Changed in place,
+	// like every parameter below: pods pick it up on their next mount.
 	VaultName pulumi.StringInput
 	// TenantID is the vault's tenant (Vault.TenantID). Required.
 	TenantID pulumi.StringInput
@@ -89,14 +91,17 @@ type SecretMountArgs struct {
 	// back to service-principal mode and the mount fails with
 	// "nodePublishSecretRef secret is not set" (AZURE-FACTS.md).
 	ClientID pulumi.StringInput
-	// Objects to mount, in this order. Required, at least one.
+	// Objects to mount, in this order. Required, at least one. Changed in
+	// place.
 	Objects []SecretObject
 	// SyncSecret, if set, mirrors the objects into a Kubernetes Secret.
+	// Optional. Changed in place.
 	SyncSecret *SyncSecret
-	// MountPath is where VolumeMount mounts the volume. Default
-	// DefaultMountPath.
+	// MountPath is where VolumeMount mounts the volume: an absolute path.
+	// Default DefaultMountPath. It creates no resource.
 	MountPath string
-	// CloudName is the Azure cloud, such as "AzurePublicCloud". Optional.
+	// CloudName is the Azure cloud, such as "AzurePublicCloud". Optional:
+	// the provider's default, the public cloud. Changed in place.
 	CloudName string
 }
 

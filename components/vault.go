@@ -57,6 +57,7 @@ type VaultArgs struct {
 	// azure-native:location. Changing it replaces the vault.
 	Location pulumi.StringPtrInput
 	// TenantID is the Entra tenant that authenticates requests. Required.
+	// Changed in place.
 	TenantID pulumi.StringInput
 	// Name is the globally unique vault name. Optional: if empty, a name of at
 	// most 24 characters is derived from the project, stack and component name
@@ -66,9 +67,10 @@ type VaultArgs struct {
 	// reserved for SoftDeleteRetentionDays. Changing it replaces the vault.
 	Name string
 	// SKU is "standard" or "premium" (HSM-protected keys). Default "standard".
+	// Changed in place.
 	SKU string
 	// Authorization is VaultAuthorizationRBAC or VaultAuthorizationAccessPolicy.
-	// Default RBAC.
+	// Default RBAC. Changed in place; grants of the other mode stop working.
 	Authorization VaultAuthorization
 	// PurgeProtectionEnabled protects deleted vaults and secrets from purge
 	// until the retention ends. Optional: nil means true. Once on, Azure never
@@ -76,19 +78,20 @@ type VaultArgs struct {
 	// property unset (AZURE-FACTS.md, Key Vault).
 	PurgeProtectionEnabled *bool
 	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
-	// 7-90. Default 90. Soft delete itself is always on.
+	// 7-90. Default 90. Soft delete itself is always on. Azure takes it at
+	// creation only and refuses a change afterwards.
 	SoftDeleteRetentionDays int
 	// NetworkDefaultAction is "Allow" or "Deny" for traffic not matched by
 	// AllowedIPRanges or SubnetIDs. Default "Deny". With "Deny" and no rules,
 	// public network access is disabled and the vault is reachable only through
-	// a private endpoint (AZURE-FACTS.md, Key Vault).
+	// a private endpoint (AZURE-FACTS.md, Key Vault). Changed in place.
 	NetworkDefaultAction string
 	// AllowedIPRanges are IPv4 addresses or CIDR ranges let through the
-	// firewall, such as the cluster's egress IPs. Optional.
+	// firewall, such as the cluster's egress IPs. Optional. Changed in place.
 	AllowedIPRanges []string
 	// SubnetIDs are virtual network subnet resource IDs let through the
 	// firewall. The subnets need the Microsoft.KeyVault service endpoint.
-	// Optional.
+	// Optional. Changed in place.
 	SubnetIDs []string
 	// Secrets are written to the vault, keyed by secret name (1-127 letters,
 	// digits and hyphens). Each value is stored as a Pulumi secret. Optional.
@@ -105,6 +108,7 @@ type VaultArgs struct {
 	// role assignment whose principal type does not match. Default "User".
 	DeployerPrincipalType string
 	// Tags are set on the vault. Optional. At most 50; Azure's tag-name rules.
+	// Changed in place.
 	Tags map[string]string
 }
 

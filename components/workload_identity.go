@@ -122,13 +122,17 @@ type WorkloadIdentityArgs struct {
 	// Changing it replaces the identity.
 	Name string
 	// OIDCIssuerURL is the cluster's OIDC issuer URL (Cluster.OIDCIssuerURL),
-	// used verbatim as the federated credentials' issuer. Required.
+	// used verbatim as the federated credentials' issuer. Required. Changed
+	// in place.
 	OIDCIssuerURL pulumi.StringInput
-	// Namespace of the service account: a DNS-1123 label. Required.
+	// Namespace of the service account: a DNS-1123 label. Required. Changing
+	// it replaces the service account and updates the credential's subject.
 	Namespace string
-	// ServiceAccountName: a DNS-1123 subdomain. Required.
+	// ServiceAccountName: a DNS-1123 subdomain. Required. Changing it
+	// replaces the service account and updates the credential's subject.
 	ServiceAccountName string
 	// CreateNamespace creates Namespace. Default false: it must exist.
+	// Turning it off deletes the namespace and everything in it.
 	CreateNamespace bool
 	// AdditionalSubjects federates more service accounts (created elsewhere)
 	// with the same identity, keyed by a stable name. Their credentials are
@@ -137,13 +141,16 @@ type WorkloadIdentityArgs struct {
 	AdditionalSubjects map[string]ServiceAccountRef
 	// Audiences of the federated credentials. Default
 	// ["api://AzureADTokenExchange"]. If given, not empty and no empty entry.
+	// Changed in place.
 	Audiences []string
 	// VaultAccess grants read access to vaults, keyed by a stable name.
-	// Optional.
+	// Optional. Adding an entry never touches the others; a changed vault or
+	// object type replaces that entry's grants.
 	VaultAccess map[string]VaultAccess
-	// Labels are added to the service account's labels. Optional.
+	// Labels are added to the service account's labels. Optional. Changed in
+	// place.
 	Labels map[string]string
-	// Tags are set on the managed identity. Optional.
+	// Tags are set on the managed identity. Optional. Changed in place.
 	Tags map[string]string
 }
 
