@@ -126,10 +126,10 @@ type WorkloadIdentityArgs struct {
 	// in place.
 	OIDCIssuerURL pulumi.StringInput
 	// Namespace of the service account: a DNS-1123 label. Required. Changing
-	// it replaces the service account and updates the credential's subject.
+	// it replaces the service account and its federated credential.
 	Namespace string
 	// ServiceAccountName: a DNS-1123 subdomain. Required. Changing it
-	// replaces the service account and updates the credential's subject.
+	// replaces the service account and its federated credential.
 	ServiceAccountName string
 	// CreateNamespace creates Namespace. Default false: it must exist.
 	// Turning it off deletes the namespace and everything in it.
