@@ -173,6 +173,18 @@ type WorkloadIdentity struct {
 	Subject pulumi.StringOutput
 	// ServiceAccount is the annotated service account.
 	ServiceAccount *corev1.ServiceAccount
+
+	// ready are the resources a pod needs before it starts; see Ready.
+	ready []pulumi.Resource
+}
+
+// Ready returns the resources a pod that uses this identity should wait for
+// (pulumi.DependsOn): the service account, whose annotation the webhook reads
+// when the pod is created, the federated credentials and the vault grants.
+// Depending on these, rather than on the component, names every one of them
+// explicitly.
+func (w *WorkloadIdentity) Ready() []pulumi.Resource {
+	return slices.Clone(w.ready)
 }
 
 var (
@@ -336,6 +348,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 				return err
 			}
 			previous = fic
+			w.ready = append(w.ready, fic)
 		}
 		return nil
 	}
@@ -431,6 +444,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	}
 
 	w.ServiceAccount = sa
+	w.ready = append(w.ready, sa)
 	w.Namespace = pulumi.String(a.Namespace).ToStringOutput()
 	w.ServiceAccountName = pulumi.String(a.ServiceAccountName).ToStringOutput()
 	w.Subject = pulumi.String(primary.Subject()).ToStringOutput()
@@ -472,14 +486,20 @@ func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *Workloa
 		for _, t := range types {
 			perms.add(t)
 		}
-		_, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, pulumi.Parent(w))
-		return err
+		policy, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, pulumi.Parent(w))
+		if err != nil {
+			return err
+		}
+		w.ready = append(w.ready, policy)
+		return nil
 	}
 	for _, t := range types {
 		role := readerRoles[t]
-		if _, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, pulumi.Parent(w)); err != nil {
+		ra, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, pulumi.Parent(w))
+		if err != nil {
 			return err
 		}
+		w.ready = append(w.ready, ra)
 	}
 	return nil
 }

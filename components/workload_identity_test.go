@@ -2,7 +2,9 @@ package components
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -313,5 +315,49 @@ func TestNewWorkloadIdentityInvalidRegistersNothing(t *testing.T) {
 	}
 	if n := len(rec.Resources()); n != 0 {
 		t.Errorf("%d resources registered, want 0", n)
+	}
+}
+
+// TestReadyNamesEveryResourceAPodWaitsFor: the service account, every
+// credential and every grant, as concrete resources (a dependency on the
+// component would cover only the children registered so far).
+func TestReadyNamesEveryResourceAPodWaitsFor(t *testing.T) {
+	t.Parallel()
+	var (
+		mu    sync.Mutex
+		ready []string
+	)
+	_, err := runMocked(t, func(ctx *pulumi.Context) error {
+		a := validWorkloadIdentityArgs()
+		a.AdditionalSubjects = map[string]ServiceAccountRef{"jobs": {Namespace: "apps", Name: "jobs"}}
+		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret, ObjectTypeKey}}}
+		w, err := NewWorkloadIdentity(ctx, "reader", &a)
+		if err != nil {
+			return err
+		}
+		for _, r := range w.Ready() {
+			r.URN().ApplyT(func(u pulumi.URN) string {
+				short := plan.ShortURN(string(u))
+				mu.Lock()
+				ready = append(ready, short[strings.LastIndex(short[:strings.Index(short, "::")], ":")+1:])
+				mu.Unlock()
+				return ""
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(ready)
+	want := []string{
+		"FederatedIdentityCredential::reader-fic",
+		"FederatedIdentityCredential::reader-fic-jobs",
+		"RoleAssignment::reader-main-crypto-user",
+		"RoleAssignment::reader-main-secrets-user",
+		"ServiceAccount::reader-sa",
+	}
+	if fmt.Sprint(ready) != fmt.Sprint(want) {
+		t.Errorf("Ready() = %v\nwant      %v", ready, want)
 	}
 }

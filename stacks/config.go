@@ -162,14 +162,7 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
 	errs = append(errs, components.RenameFields(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate(), clusterKey))
 	errs = append(errs, components.RenameFields(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate(), vaultKey))
-	if err := decodeObject(get(key("workloads")), "workloads", &c.Workloads); err != nil {
-		errs = append(errs, err)
-	} else {
-		for i := range c.Workloads {
-			c.Workloads[i] = c.Workloads[i].withDefaults()
-		}
-		errs = append(errs, c.validateWorkloads())
-	}
+	errs = append(errs, c.loadWorkloads(get(key("workloads"))))
 
 	if err := errors.Join(errs...); err != nil {
 		return nil, &ConfigError{Stack: c.Stack, Err: err}
@@ -245,6 +238,28 @@ func explicitZero(path string, v *int, lo, hi int) error {
 		return fmt.Errorf("%s 0: must be between %d and %d", key(path), lo, hi)
 	}
 	return nil
+}
+
+// loadWorkloads reads secure-aks:workloads one entry at a time, so that a
+// decoding error names its entry, then checks the entries.
+func (c *Config) loadWorkloads(raw string) error {
+	var entries []json.RawMessage
+	if err := decodeObject(raw, "workloads", &entries); err != nil {
+		return err
+	}
+	var errs []error
+	for i, entry := range entries {
+		var w WorkloadConfig
+		if err := decodeObject(string(entry), fmt.Sprintf("workloads[%d]", i), &w); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c.Workloads = append(c.Workloads, w.withDefaults())
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	return c.validateWorkloads()
 }
 
 // loadSecrets reads secure-aks:secrets and matches it to vault.secretNames.

@@ -208,8 +208,12 @@ func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadCon
 	if err != nil {
 		return nil, err
 	}
+	// The class waits for the service account, and so for its namespace when
+	// the identity creates it. Dependencies name concrete resources: a
+	// dependency on a component covers only the children it has registered so
+	// far, which is a race.
 	mount, err := components.NewSecretMount(ctx, w.Name, mountArgs(w, p.Vault.Name, p.Vault.TenantID, wi.ClientID),
-		k8s, pulumi.DependsOn([]pulumi.Resource{wi}))
+		k8s, pulumi.DependsOn([]pulumi.Resource{wi.ServiceAccount}))
 	if err != nil {
 		return nil, err
 	}
@@ -226,8 +230,8 @@ func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadCon
 // deploySample is the walkthrough's step 6: a busybox Deployment that runs
 // as the service account, carries the webhook's label on its pod template,
 // and mounts the secrets read-only at /mnt/secrets-store. It waits for the
-// identity (the webhook reads the service account's annotation when the pod
-// is created) and the class.
+// identity's service account (the webhook reads its annotation when the pod
+// is created), credentials and grants, and for the class.
 func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *components.WorkloadIdentity, mount *components.SecretMount) (*appsv1.Deployment, error) {
 	selector := pulumi.StringMap{"app": pulumi.String(w.Name)}
 	podLabels := pulumi.StringMap{"app": pulumi.String(w.Name)}
@@ -270,7 +274,7 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 				},
 			},
 		},
-	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn([]pulumi.Resource{wi, mount}))
+	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(wi.Ready(), mount.Class)))
 	if err != nil {
 		return nil, fmt.Errorf("creating sample deployment %q: %w", w.Name, err)
 	}

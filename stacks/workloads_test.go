@@ -211,7 +211,8 @@ func TestWorkloadConfigRules(t *testing.T) {
 		wantErr   string
 	}{
 		{"not a list", `{"name": "a"}`, "secure-aks:workloads: got a JSON object, want a list"},
-		{"unknown key", `[{"name": "a", "serviceAcount": "x", "objects": [{"name": "MyApplicationSecret"}]}]`, "secure-aks:workloads.serviceAcount: unknown key"},
+		{"unknown key", `[{"name": "a", "serviceAcount": "x", "objects": [{"name": "MyApplicationSecret"}]}]`, "secure-aks:workloads[0].serviceAcount: unknown key"},
+		{"wrong type in an entry", `[{"name": "a", "objects": [{"name": "MyApplicationSecret"}]}, {"name": "b", "sample": "yes"}]`, "secure-aks:workloads[1].sample: got a JSON string, want true or false"},
 		{"name", `[{"name": "Secret_Reader", "objects": [{"name": "MyApplicationSecret"}]}]`, `secure-aks:workloads[0].name "Secret_Reader": must be a DNS-1123 label`},
 		{"name unique", `[{"name": "a", "objects": [{"name": "MyApplicationSecret"}]}, {"name": "a", "objects": [{"name": "MyApplicationSecret"}]}]`, `secure-aks:workloads[1].name "a": already used by secure-aks:workloads[0]`},
 		{"identity", `[{"name": "a", "identity": "pod", "objects": [{"name": "MyApplicationSecret"}]}]`, `secure-aks:workloads[0].identity "pod": must be "managedIdentity" or "application"`},
