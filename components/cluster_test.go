@@ -90,36 +90,28 @@ func TestClusterValidateReportsEveryProblem(t *testing.T) {
 
 func TestNewClusterInvalidRegistersNothing(t *testing.T) {
 	t.Parallel()
-	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
+	wantRejected(t, `creating cluster "aks": RotationPollInterval "fast"`, func(ctx *pulumi.Context) error {
 		_, err := NewCluster(ctx, "aks", &ClusterArgs{ResourceGroupName: pulumi.String("rg"), NodeCount: 0, RotationPollInterval: "fast"})
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), `creating cluster "aks": RotationPollInterval "fast"`) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := len(rec.Resources()); n != 0 {
-		t.Errorf("%d resources registered for invalid args, want 0", n)
-	}
 }
 
 // clusterRun creates one cluster under the recording mock.
-func clusterRun(t *testing.T, args *ClusterArgs) (*plan.Recorder, *Cluster) {
+func clusterRun(t *testing.T, args *ClusterArgs) *plan.Recorder {
 	t.Helper()
-	var c *Cluster
 	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
-		var err error
-		c, err = NewCluster(ctx, "aks", args)
+		_, err := NewCluster(ctx, "aks", args)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rec, c
+	return rec
 }
 
 func TestNewClusterAlwaysOnFeatures(t *testing.T) {
 	t.Parallel()
-	rec, _ := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), RotationPollInterval: "45s"})
+	rec := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), RotationPollInterval: "45s"})
 	mc := mustFind(t, rec, ":ManagedCluster", "aks")
 	wantInput(t, mc, "oidcIssuerProfile.enabled", true)
 	wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
@@ -141,7 +133,7 @@ func TestNewClusterAlwaysOnFeatures(t *testing.T) {
 
 func TestNewClusterRotationCanBeTurnedOff(t *testing.T) {
 	t.Parallel()
-	rec, _ := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), SecretRotationEnabled: pulumi.BoolRef(false)})
+	rec := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), SecretRotationEnabled: pulumi.BoolRef(false)})
 	mc := mustFind(t, rec, ":ManagedCluster", "aks")
 	wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.enabled", true)
 	wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "false")
@@ -150,7 +142,7 @@ func TestNewClusterRotationCanBeTurnedOff(t *testing.T) {
 
 func TestNewClusterProviderAndParenting(t *testing.T) {
 	t.Parallel()
-	rec, _ := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), Name: "aks-x", KubernetesVersion: "1.33"})
+	rec := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), Name: "aks-x", KubernetesVersion: "1.33"})
 	comp := mustFind(t, rec, ClusterType, "aks")
 	mc := mustFind(t, rec, ":ManagedCluster", "aks")
 	prov := mustFind(t, rec, "pulumi:providers:kubernetes", "aks-k8s")
@@ -169,17 +161,13 @@ func TestNewClusterProviderAndParenting(t *testing.T) {
 	if s, _ := kc.(string); !strings.Contains(s, "clusterAdmin_aks-x") {
 		t.Errorf("kubeconfig is not the admin kubeconfig:\n%s", s)
 	}
-	for _, r := range rec.Resources() {
-		if r.URN != comp.URN && r.Parent != comp.URN {
-			t.Errorf("%s %s is parented to %s, want the component", r.Type, r.Name, r.Parent)
-		}
-	}
+	wantParentedTo(t, rec.Resources(), comp)
 }
 
 func TestNewClusterWithoutLocalAccounts(t *testing.T) {
 	t.Parallel()
 	group := "11111111-2222-3333-4444-555555555555"
-	rec, c := clusterRun(t, &ClusterArgs{
+	rec := clusterRun(t, &ClusterArgs{
 		ResourceGroupName:     pulumi.String("rg"),
 		LocalAccountsDisabled: true,
 		AdminGroupObjectIDs:   []string{group},
@@ -205,7 +193,6 @@ func TestNewClusterWithoutLocalAccounts(t *testing.T) {
 	if !strings.Contains(s, "azurecli") || strings.Contains(s, "devicecode") {
 		t.Errorf("kubeconfig is not converted for kubelogin --login azurecli:\n%s", s)
 	}
-	_ = c
 }
 
 func TestClusterOutputs(t *testing.T) {

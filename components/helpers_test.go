@@ -102,3 +102,27 @@ func runValidateCases[A any](t *testing.T, valid func() A, validate func(A) erro
 		})
 	}
 }
+
+// wantRejected runs fn, which must fail with an error containing want, and
+// asserts that nothing was registered: invalid args register nothing.
+func wantRejected(t *testing.T, want string, fn func(ctx *pulumi.Context) error) {
+	t.Helper()
+	rec, err := runMocked(t, fn)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want it to contain %q", err, want)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered for invalid args, want 0", n)
+	}
+}
+
+// wantParentedTo asserts that every resource but comp itself is a child of
+// comp.
+func wantParentedTo(t *testing.T, resources []plan.Resource, comp plan.Resource) {
+	t.Helper()
+	for _, r := range resources {
+		if r.URN != comp.URN && r.Parent != comp.URN {
+			t.Errorf("%s %s is parented to %s, want the component", r.Type, r.Name, r.Parent)
+		}
+	}
+}

@@ -123,6 +123,7 @@ func TestWorkloadIdentityManagedIdentityWiring(t *testing.T) {
 	rec, outs := wiRun(t, func(a *WorkloadIdentityArgs) {
 		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret, ObjectTypeCert, ObjectTypeKey, ObjectTypeSecret}}}
 	})
+	wantParentedTo(t, rec.Resources(), mustFind(t, rec, WorkloadIdentityType, "reader"))
 	id := mustFind(t, rec, ":UserAssignedIdentity", "reader")
 	clientID, principalID, tenantID := id.State["clientId"].StringValue(), id.State["principalId"].StringValue(), id.State["tenantId"].StringValue()
 
@@ -281,6 +282,7 @@ func TestApplicationKindCreatesServicePrincipal(t *testing.T) {
 		a.VaultAccess = map[string]VaultAccess{"main": {VaultID: pulumi.String(testVaultID), ObjectTypes: []ObjectType{ObjectTypeSecret}}}
 		a.AdditionalSubjects = map[string]ServiceAccountRef{"jobs": {Namespace: "apps", Name: "jobs"}}
 	})
+	wantParentedTo(t, rec.Resources(), mustFind(t, rec, WorkloadIdentityType, "reader"))
 	app := mustFind(t, rec, "azuread:index/application:Application", "reader")
 	sp := mustFind(t, rec, "azuread:index/servicePrincipal:ServicePrincipal", "reader")
 	wantInput(t, app, "displayName", "secure-aks-test-reader")
@@ -304,18 +306,12 @@ func TestApplicationKindCreatesServicePrincipal(t *testing.T) {
 
 func TestNewWorkloadIdentityInvalidRegistersNothing(t *testing.T) {
 	t.Parallel()
-	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
+	wantRejected(t, `creating workload identity "reader": Namespace "Not_A_Label"`, func(ctx *pulumi.Context) error {
 		a := validWorkloadIdentityArgs()
 		a.Namespace = "Not_A_Label"
 		_, err := NewWorkloadIdentity(ctx, "reader", &a)
 		return err
 	})
-	if err == nil || !strings.Contains(err.Error(), `creating workload identity "reader": Namespace "Not_A_Label"`) {
-		t.Fatalf("err = %v", err)
-	}
-	if n := len(rec.Resources()); n != 0 {
-		t.Errorf("%d resources registered, want 0", n)
-	}
 }
 
 // TestReadyNamesEveryResourceAPodWaitsFor: the service account, every
