@@ -8,7 +8,15 @@
 //
 // Usage:
 //
-//	go run ./cmd/plan [-stack dev|prod|NAME] [-format text|json|md]
+//	go run ./cmd/plan [-stack dev|prod|NAME] [-format text|json|md] [-dir DIR]
+//	go run ./cmd/plan -stack prod -diff OLD.json [-format text|md]
+//	go run ./cmd/plan diff [-format text|md] OLD.json NEW.json
+//
+// With -diff, the plan of the stack is compared with OLD.json (a plan written
+// earlier with -format json, such as the golden file on the base branch); the
+// diff subcommand compares two such files. A diff lists, per resource, what
+// is added, removed and changed (old → new), and marks changes that replace
+// the resource where the plan knows it (internal/plan/replace.go).
 //
 // A configuration error exits with status 1 and lists every problem on
 // standard error; no resources are printed.
@@ -36,15 +44,29 @@ func main() {
 }
 
 func run(args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "diff" {
+		return runDiff(args[1:], stdout)
+	}
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	stack := fs.String("stack", "dev", "stack whose Pulumi.STACK.yaml to plan")
 	format := fs.String("format", "text", "output format: text, json or md")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
+	against := fs.String("diff", "", "show the changes from this plan (a -format json file) instead of the plan")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *format != "text" && *format != "json" && *format != "md" {
-		return fmt.Errorf("-format %q: must be text, json or md", *format)
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (did you mean: plan diff OLD.json NEW.json?)", fs.Arg(0))
+	}
+	if err := checkFormat(*format, *against != ""); err != nil {
+		return err
+	}
+	var old *plan.Plan
+	if *against != "" {
+		var err error
+		if old, err = readPlan(*against); err != nil {
+			return err
+		}
 	}
 	p, err := Plan(*dir, *stack)
 	var configErr *stacks.ConfigError
@@ -54,6 +76,9 @@ func run(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if old != nil {
+		return writeDiff(old, p, *format, stdout)
+	}
 	switch *format {
 	case "json":
 		return p.WriteJSON(stdout)
@@ -62,6 +87,66 @@ func run(args []string, stdout io.Writer) error {
 	default:
 		return p.WriteText(stdout)
 	}
+}
+
+// runDiff is the diff subcommand: plan diff [-format text|md] OLD.json NEW.json.
+func runDiff(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("plan diff", flag.ContinueOnError)
+	format := fs.String("format", "text", "output format: text or md")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return fmt.Errorf("diff needs two plan files, OLD.json NEW.json; got %d argument(s)", fs.NArg())
+	}
+	if err := checkFormat(*format, true); err != nil {
+		return err
+	}
+	old, err := readPlan(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	p, err := readPlan(fs.Arg(1))
+	if err != nil {
+		return err
+	}
+	return writeDiff(old, p, *format, stdout)
+}
+
+func checkFormat(format string, diff bool) error {
+	switch {
+	case format == "text" || format == "md":
+		return nil
+	case format == "json" && !diff:
+		return nil
+	case diff:
+		return fmt.Errorf("-format %q: a diff is text or md", format)
+	}
+	return fmt.Errorf("-format %q: must be text, json or md", format)
+}
+
+func readPlan(path string) (*plan.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	p, err := plan.ReadJSON(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+func writeDiff(old, new *plan.Plan, format string, w io.Writer) error {
+	d, err := plan.Compare(old, new)
+	if err != nil {
+		return err
+	}
+	if format == "md" {
+		return d.WriteMarkdown(w)
+	}
+	return d.WriteText(w)
 }
 
 // Plan runs the program for one stack of the project in dir.

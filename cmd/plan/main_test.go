@@ -4,18 +4,33 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden plans in testdata/")
+var update = flag.Bool("update", false, "rewrite the golden plans in tests/testdata/plans/")
+
+// goldenDir holds the golden plans, relative to this package.
+const goldenDir = "../../tests/testdata/plans"
+
+// acceptCommand is what the failure message tells the reader to run.
+const acceptCommand = "go test ./cmd/plan -update   (or UPDATE_GOLDEN=1 go test ./...)"
+
+// updating reports whether this run rewrites the golden plans: the -update
+// flag, or UPDATE_GOLDEN=1 for runs over several packages, where a flag that
+// only this package defines would be refused by the others.
+func updating() bool { return *update || os.Getenv("UPDATE_GOLDEN") == "1" }
 
 // TestGoldenPlans renders the whole plan of each real stack and compares it
-// with testdata/STACK.json. Review changes in the diff; regenerate with
-// `go test ./cmd/plan -update`.
+// with tests/testdata/plans/STACK.json. A difference fails with the plan diff
+// (what a reviewer reads) and the command that accepts it.
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range []string{"dev", "prod"} {
 		t.Run(stack, func(t *testing.T) {
@@ -23,18 +38,8 @@ func TestGoldenPlans(t *testing.T) {
 			if err := run([]string{"-dir", "../..", "-stack", stack, "-format", "json"}, &out); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", stack+".json")
-			if *update {
-				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./cmd/plan -update to create it)", err)
-			}
-			if !bytes.Equal(out.Bytes(), want) {
-				t.Errorf("plan for %s differs from %s; review, then go test ./cmd/plan -update\n%s", stack, golden, firstDiff(string(want), out.String()))
+			if err := checkGolden(filepath.Join(goldenDir, stack+".json"), out.Bytes(), updating()); err != nil {
+				t.Error(err)
 			}
 			// The JSON has the documented shape.
 			var p struct {
@@ -44,6 +49,7 @@ func TestGoldenPlans(t *testing.T) {
 					Custom                            bool
 					Inputs                            map[string]any
 					DependsOn                         []string
+					ReplaceOnChanges                  []string
 				} `json:"resources"`
 				Outputs map[string]any `json:"outputs"`
 			}
@@ -59,6 +65,160 @@ func TestGoldenPlans(t *testing.T) {
 				t.Error("plan shows a secret value")
 			}
 		})
+	}
+}
+
+// checkGolden compares a plan with its golden file, after rewriting the file
+// when update is set. The error shows the plan diff (what a reviewer reads)
+// and the command that accepts the change.
+func checkGolden(golden string, got []byte, update bool) error {
+	if update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			return err
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		return fmt.Errorf("%v\ncreate it with: %s", err, acceptCommand)
+	}
+	if bytes.Equal(got, want) {
+		return nil
+	}
+	return fmt.Errorf("the plan differs from %s.\n\n%s\nIf the change is intended, accept it with:\n    %s\nand commit the golden file: its diff is the review of the infrastructure change",
+		golden, goldenDiff(want, got), acceptCommand)
+}
+
+// goldenDiff explains how got differs from the golden want: the plan diff,
+// or, when the golden file is no plan or the difference is only in layout,
+// the first differing line.
+func goldenDiff(want, got []byte) string {
+	old, errOld := plan.ReadJSON(bytes.NewReader(want))
+	cur, errCur := plan.ReadJSON(bytes.NewReader(got))
+	if errOld == nil && errCur == nil {
+		d, err := plan.Compare(old, cur)
+		if err == nil && !d.Empty() {
+			var b strings.Builder
+			if err := d.WriteText(&b); err == nil {
+				return b.String()
+			}
+		}
+	}
+	return firstDiff(string(want), string(got))
+}
+
+// TestChangedStackFailsWithDiffUntilAccepted changes one input of a copy of
+// Pulumi.prod.yaml: the golden check fails with the readable diff, the
+// replacement mark and the accept command; accepting rewrites the golden file
+// and the check passes again.
+func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`nodeVmSize: (\S+)`).FindSubmatchIndex(prod)
+	if m == nil {
+		t.Fatal("Pulumi.prod.yaml sets no nodeVmSize; update this test")
+	}
+	oldSize, newSize := string(prod[m[2]:m[3]]), "Standard_D8s_v5"
+	if oldSize == newSize {
+		newSize = "Standard_D16s_v5"
+	}
+	changed := string(prod[:m[2]]) + newSize + string(prod[m[3]:])
+
+	// The golden file of the unchanged stack, as -update writes it.
+	golden := filepath.Join(dir, "prod.json")
+	copyFile(t, "../../Pulumi.prod.yaml", filepath.Join(dir, "Pulumi.prod.yaml"))
+	var out bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkGolden(golden, out.Bytes(), true); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	err = checkGolden(golden, out.Bytes(), false)
+	if err == nil {
+		t.Fatal("a changed node VM size passed the golden check")
+	}
+	for _, want := range []string{
+		`0 to add, 0 to change, 1 to replace, 0 to remove`,
+		"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)",
+		"~ agentPoolProfiles[0].vmSize: " + oldSize + " → " + newSize + "   [replaces: AKS cannot change the VM size of an existing node pool]",
+		acceptCommand,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+	if err := checkGolden(golden, out.Bytes(), true); err != nil {
+		t.Fatalf("accepting: %v", err)
+	}
+	if err := checkGolden(golden, out.Bytes(), false); err != nil {
+		t.Fatalf("after accepting: %v", err)
+	}
+}
+
+// TestDiffCommands runs both ways to diff: the plan of a stack against a file
+// (-diff), and two files (the diff subcommand), plus their usage errors.
+func TestDiffCommands(t *testing.T) {
+	dir := t.TempDir()
+	dev, prod := filepath.Join(goldenDir, "dev.json"), filepath.Join(goldenDir, "prod.json")
+	notPlan := filepath.Join(dir, "preview.json")
+	if err := os.WriteFile(notPlan, []byte(`{"steps": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{name: "stack against its own golden plan", args: []string{"-dir", "../..", "-stack", "prod", "-diff", prod}, want: "Plan diff for stack \"prod\": no changes\n"},
+		{name: "two files as markdown", args: []string{"diff", "-format", "md", dev, prod}, want: "### Offline plan diff for stack `dev → prod`"},
+		{name: "two files as text", args: []string{"diff", dev, prod}, want: "\n+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)\n"},
+		{name: "one file", args: []string{"diff", dev}, wantErr: "diff needs two plan files, OLD.json NEW.json; got 1 argument(s)"},
+		{name: "json diff", args: []string{"diff", "-format", "json", dev, prod}, wantErr: `-format "json": a diff is text or md`},
+		{name: "not a plan", args: []string{"-dir", "../..", "-stack", "prod", "-diff", notPlan}, wantErr: notPlan + ": not a plan written by cmd/plan -format json"},
+		{name: "missing file", args: []string{"diff", dev, filepath.Join(dir, "nope.json")}, wantErr: "nope.json: no such file"},
+		{name: "stray argument", args: []string{"-stack", "prod", "old.json"}, wantErr: `unexpected argument "old.json"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(tt.args, &out)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("err = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, out.String())
+			}
+		})
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	data, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -39,6 +39,9 @@ type Resource struct {
 	Provider  string         `json:"provider,omitempty"`
 	Inputs    map[string]any `json:"inputs"`
 	DependsOn []string       `json:"dependsOn"`
+	// ReplaceOnChanges are the input paths the program marked with
+	// pulumi.ReplaceOnChanges.
+	ReplaceOnChanges []string `json:"replaceOnChanges,omitempty"`
 
 	// ID is the fake physical ID the recorder gave the resource.
 	ID string `json:"-"`
@@ -106,6 +109,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		if p := rpc.GetProvider(); p != "" {
 			res.Provider = providerURN(p)
 		}
+		res.ReplaceOnChanges = slices.Sorted(slices.Values(rpc.GetReplaceOnChanges()))
 	}
 	if res.DependsOn == nil {
 		res.DependsOn = []string{}

@@ -116,41 +116,54 @@ func ShortURN(urn string) string {
 
 // flatten renders nested values as sorted "a.b[0].c = value" lines.
 func flatten(prefix string, v any) []string {
+	var out []string
+	for _, l := range leaves(prefix, v) {
+		out = append(out, l.path+" = "+l.value)
+	}
+	return out
+}
+
+// leaf is one scalar of a nested value: its path ("a.b[0].c") and its value
+// as shown. Empty maps and lists are leaves too ("{}", "[]").
+type leaf struct{ path, value string }
+
+// leaves returns the scalars of v in path order.
+func leaves(prefix string, v any) []leaf {
 	switch v := v.(type) {
 	case map[string]any:
 		if len(v) == 0 && prefix != "" {
-			return []string{prefix + " = {}"}
+			return []leaf{{prefix, "{}"}}
 		}
 		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		var out []string
+		var out []leaf
 		for _, k := range keys {
 			p := k
 			if prefix != "" {
 				p = prefix + "." + k
 			}
-			out = append(out, flatten(p, v[k])...)
+			out = append(out, leaves(p, v[k])...)
 		}
 		return out
 	case []any:
 		if len(v) == 0 {
-			return []string{prefix + " = []"}
+			return []leaf{{prefix, "[]"}}
 		}
-		var out []string
+		var out []leaf
 		for i, e := range v {
-			out = append(out, flatten(fmt.Sprintf("%s[%d]", prefix, i), e)...)
+			out = append(out, leaves(fmt.Sprintf("%s[%d]", prefix, i), e)...)
 		}
 		return out
 	case string:
 		if strings.Contains(v, "\n") {
-			return []string{fmt.Sprintf("%s = %q", prefix, v)}
+			return []leaf{{prefix, fmt.Sprintf("%q", v)}}
 		}
-		return []string{fmt.Sprintf("%s = %s", prefix, v)}
+		return []leaf{{prefix, v}}
 	default:
 		b, _ := json.Marshal(v)
-		return []string{fmt.Sprintf("%s = %s", prefix, b)}
+		return []leaf{{prefix, string(b)}}
 	}
 }

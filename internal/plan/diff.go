@@ -1,0 +1,370 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// Operations of a resource in a Diff.
+const (
+	OpAdd     = "add"
+	OpRemove  = "remove"
+	OpUpdate  = "update"
+	OpReplace = "replace"
+)
+
+// Diff is what changed between two plans of one stack.
+type Diff struct {
+	Stack     string
+	Resources []ResourceChange
+	Outputs   []PropertyChange
+}
+
+// ResourceChange is one resource that was added, removed or changed.
+type ResourceChange struct {
+	Op         string
+	URN        string
+	Type, Name string
+	// Properties are the changed inputs; for an added or removed resource,
+	// all of them. Dependencies and the provider show as the pseudo
+	// properties "(dependsOn)" and "(provider)".
+	Properties []PropertyChange
+}
+
+// PropertyChange is one changed leaf. Old or New is nil when the leaf did not
+// exist on that side.
+type PropertyChange struct {
+	Path     string
+	Old, New *string
+	// Replace says why this change replaces the resource; "" if it does not,
+	// or if the plan does not know.
+	Replace string
+}
+
+// Empty reports whether nothing changed.
+func (d *Diff) Empty() bool { return len(d.Resources) == 0 && len(d.Outputs) == 0 }
+
+// Count returns how many resources have op.
+func (d *Diff) Count(op string) int {
+	n := 0
+	for _, r := range d.Resources {
+		if r.Op == op {
+			n++
+		}
+	}
+	return n
+}
+
+// ReadJSON reads a plan written by WriteJSON. Unknown fields are an error, so
+// that a file of another kind (a `pulumi preview --json`, say) is refused
+// rather than read as an empty plan.
+func ReadJSON(r io.Reader) (*Plan, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var p Plan
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("not a plan written by cmd/plan -format json: %w", err)
+	}
+	if p.Stack == "" {
+		return nil, fmt.Errorf("not a plan written by cmd/plan -format json: no stack")
+	}
+	return &p, nil
+}
+
+// Compare returns the changes from old to new. Both plans go through JSON
+// first, so a plan read from a file and one just run compare alike.
+func Compare(old, new *Plan) (*Diff, error) {
+	o, err := roundTrip(old)
+	if err != nil {
+		return nil, err
+	}
+	n, err := roundTrip(new)
+	if err != nil {
+		return nil, err
+	}
+	d := &Diff{Stack: n.Stack}
+	if o.Stack != n.Stack {
+		d.Stack = o.Stack + " → " + n.Stack
+	}
+	// Resources pair up by URN without the stack, so that two stacks of the
+	// project (dev → prod) compare resource by resource too.
+	before := map[string]Resource{}
+	for _, r := range o.Resources {
+		before[withoutStack(r.URN)] = r
+	}
+	after := map[string]Resource{}
+	for _, r := range n.Resources {
+		after[withoutStack(r.URN)] = r
+	}
+	urns := make([]string, 0, len(before)+len(after))
+	for u := range before {
+		urns = append(urns, u)
+	}
+	for u := range after {
+		if _, ok := before[u]; !ok {
+			urns = append(urns, u)
+		}
+	}
+	slices.Sort(urns)
+	for _, u := range urns {
+		b, inOld := before[u]
+		a, inNew := after[u]
+		switch {
+		case !inOld:
+			d.Resources = append(d.Resources, ResourceChange{Op: OpAdd, URN: a.URN, Type: a.Type, Name: a.Name, Properties: compareLeaves(resourceLeaves(Resource{}), resourceLeaves(a), nil)})
+		case !inNew:
+			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
+		default:
+			props := compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string) string { return ReplaceReason(a, path) })
+			if len(props) == 0 {
+				continue
+			}
+			op := OpUpdate
+			for _, p := range props {
+				if p.Replace != "" {
+					op = OpReplace
+				}
+			}
+			d.Resources = append(d.Resources, ResourceChange{Op: op, URN: a.URN, Type: a.Type, Name: a.Name, Properties: props})
+		}
+	}
+	d.Outputs = compareLeaves(leaves("", o.Outputs), leaves("", n.Outputs), nil)
+	return d, nil
+}
+
+// withoutStack drops the stack from "urn:pulumi:STACK::project::type::name".
+func withoutStack(urn string) string {
+	if _, rest, ok := strings.Cut(urn, "::"); ok {
+		return rest
+	}
+	return urn
+}
+
+func roundTrip(p *Plan) (*Plan, error) {
+	var buf bytes.Buffer
+	if err := p.WriteJSON(&buf); err != nil {
+		return nil, err
+	}
+	return ReadJSON(&buf)
+}
+
+// resourceLeaves are a resource's inputs plus its provider and dependencies,
+// as comparable leaves.
+func resourceLeaves(r Resource) []leaf {
+	out := leaves("", r.Inputs)
+	if len(out) == 1 && out[0].path == "" {
+		out = nil // no inputs at all
+	}
+	if r.Provider != "" {
+		out = append(out, leaf{"(provider)", ShortURN(r.Provider)})
+	}
+	for _, d := range r.DependsOn {
+		out = append(out, leaf{"(dependsOn)", ShortURN(d)})
+	}
+	return out
+}
+
+// compareLeaves pairs leaves by path. Repeated paths ("(dependsOn)") compare
+// as sets. replace, if not nil, gives the replacement reason of a path.
+func compareLeaves(old, new []leaf, replace func(string) string) []PropertyChange {
+	type values struct{ old, new []string }
+	byPath := map[string]*values{}
+	var paths []string
+	get := func(path string) *values {
+		v, ok := byPath[path]
+		if !ok {
+			v = &values{}
+			byPath[path] = v
+			paths = append(paths, path)
+		}
+		return v
+	}
+	for _, l := range old {
+		v := get(l.path)
+		v.old = append(v.old, l.value)
+	}
+	for _, l := range new {
+		v := get(l.path)
+		v.new = append(v.new, l.value)
+	}
+	slices.SortStableFunc(paths, comparePaths)
+	var out []PropertyChange
+	for _, path := range paths {
+		v := byPath[path]
+		reason := ""
+		if replace != nil {
+			reason = replace(path)
+		}
+		if len(v.old) <= 1 && len(v.new) <= 1 {
+			if slices.Equal(v.old, v.new) {
+				continue
+			}
+			out = append(out, PropertyChange{Path: path, Old: first(v.old), New: first(v.new), Replace: reason})
+			continue
+		}
+		for _, s := range v.old {
+			if !slices.Contains(v.new, s) {
+				out = append(out, PropertyChange{Path: path, Old: &s, Replace: reason})
+			}
+		}
+		for _, s := range v.new {
+			if !slices.Contains(v.old, s) {
+				out = append(out, PropertyChange{Path: path, New: &s, Replace: reason})
+			}
+		}
+	}
+	return out
+}
+
+// comparePaths orders inputs before the pseudo properties, each by path.
+func comparePaths(a, b string) int {
+	ap, bp := strings.HasPrefix(a, "("), strings.HasPrefix(b, "(")
+	switch {
+	case ap && !bp:
+		return 1
+	case bp && !ap:
+		return -1
+	}
+	return strings.Compare(a, b)
+}
+
+func first(s []string) *string {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s[0]
+}
+
+// WriteText writes the diff for a terminal: one block per resource,
+// "+ path = value" for an added leaf, "- path = value" for a removed one and
+// "~ path: old → new" for a changed one, with the replacement reason.
+func (d *Diff) WriteText(w io.Writer) error {
+	fmt.Fprintf(w, "Plan diff for stack %q: %s\n", d.Stack, d.summary())
+	if d.Empty() {
+		return nil
+	}
+	for _, r := range d.Resources {
+		fmt.Fprintf(w, "\n%s %s %s (%s)\n", opSymbol(r.Op), r.Type, r.Name, r.Op)
+		for _, p := range r.Properties {
+			fmt.Fprintf(w, "    %s\n", p.line(r.Op))
+		}
+	}
+	if len(d.Outputs) > 0 {
+		fmt.Fprintf(w, "\nOutputs:\n")
+		for _, p := range d.Outputs {
+			fmt.Fprintf(w, "    %s\n", p.line(OpUpdate))
+		}
+	}
+	return nil
+}
+
+// WriteMarkdown writes the diff for a pull-request comment: a summary table,
+// then each resource's changes in a diff block.
+func (d *Diff) WriteMarkdown(w io.Writer) error {
+	fmt.Fprintf(w, "### Offline plan diff for stack `%s`\n\n%s.", d.Stack, d.summary())
+	if d.Empty() {
+		fmt.Fprintln(w)
+		return nil
+	}
+	fmt.Fprintf(w, " Offline: outputs of upstream resources are fake; secret values show as `%s`.\n\n", SecretMarker)
+	fmt.Fprintf(w, "| Change | Type | Name | Replaced because |\n|---|---|---|---|\n")
+	for _, r := range d.Resources {
+		var reasons []string
+		for _, p := range r.Properties {
+			if p.Replace != "" {
+				reasons = append(reasons, "`"+p.Path+"`: "+p.Replace)
+			}
+		}
+		op := r.Op
+		if op == OpReplace {
+			op = "**replace**"
+		}
+		fmt.Fprintf(w, "| %s | `%s` | `%s` | %s |\n", op, r.Type, r.Name, strings.Join(reasons, "<br>"))
+	}
+	for _, r := range d.Resources {
+		fmt.Fprintf(w, "\n<details><summary>%s <code>%s</code> <code>%s</code></summary>\n\n```diff\n", r.Op, r.Type, r.Name)
+		for _, p := range r.Properties {
+			for _, l := range p.diffLines() {
+				fmt.Fprintln(w, l)
+			}
+		}
+		fmt.Fprintf(w, "```\n</details>\n")
+	}
+	if len(d.Outputs) > 0 {
+		fmt.Fprintf(w, "\n**Outputs**\n\n```diff\n")
+		for _, p := range d.Outputs {
+			for _, l := range p.diffLines() {
+				fmt.Fprintln(w, l)
+			}
+		}
+		fmt.Fprintf(w, "```\n")
+	}
+	return nil
+}
+
+func (d *Diff) summary() string {
+	if d.Empty() {
+		return "no changes"
+	}
+	s := fmt.Sprintf("%d to add, %d to change, %d to replace, %d to remove",
+		d.Count(OpAdd), d.Count(OpUpdate), d.Count(OpReplace), d.Count(OpRemove))
+	if len(d.Outputs) > 0 {
+		s += fmt.Sprintf(", %d output value(s) changed", len(d.Outputs))
+	}
+	return s
+}
+
+func opSymbol(op string) string {
+	switch op {
+	case OpAdd:
+		return "+"
+	case OpRemove:
+		return "-"
+	case OpReplace:
+		return "+-"
+	}
+	return "~"
+}
+
+// line is the terminal form of one change. Inside an added or removed
+// resource every leaf is plain "path = value".
+func (p PropertyChange) line(op string) string {
+	var s string
+	switch {
+	case p.Old == nil:
+		s = "+ " + p.Path + " = " + *p.New
+		if op == OpAdd {
+			s = "  " + p.Path + " = " + *p.New
+		}
+	case p.New == nil:
+		s = "- " + p.Path + " = " + *p.Old
+		if op == OpRemove {
+			s = "  " + p.Path + " = " + *p.Old
+		}
+	default:
+		s = "~ " + p.Path + ": " + *p.Old + " → " + *p.New
+	}
+	if p.Replace != "" {
+		s += "   [replaces: " + p.Replace + "]"
+	}
+	return s
+}
+
+// diffLines is the Markdown ```diff form of one change.
+func (p PropertyChange) diffLines() []string {
+	var out []string
+	if p.Old != nil {
+		out = append(out, "- "+p.Path+" = "+*p.Old)
+	}
+	if p.New != nil {
+		out = append(out, "+ "+p.Path+" = "+*p.New)
+	}
+	if p.Replace != "" {
+		out = append(out, "! replaces the resource: "+p.Replace)
+	}
+	return out
+}

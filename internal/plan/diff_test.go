@@ -1,0 +1,247 @@
+package plan
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+const (
+	rgURN      = "urn:pulumi:prod::secure-aks::azure-native:resources/v20241101:ResourceGroup::resource-group"
+	clusterURN = "urn:pulumi:prod::secure-aks::secure-aks:index:Cluster$azure-native:containerservice/v20241001:ManagedCluster::aks"
+	saURN      = "urn:pulumi:prod::secure-aks::kubernetes:core/v1:ServiceAccount::reader"
+)
+
+func basePlan() *Plan {
+	return &Plan{
+		Stack: "prod",
+		Resources: []Resource{
+			{URN: rgURN, Type: "azure-native:resources/v20241101:ResourceGroup", Name: "resource-group", Custom: true,
+				Inputs: map[string]any{"location": "eastus", "resourceGroupName": "rg-prod", "tags": map[string]any{"owner": "platform"}}, DependsOn: []string{}},
+			{URN: clusterURN, Type: "azure-native:containerservice/v20241001:ManagedCluster", Name: "aks", Custom: true,
+				Inputs: map[string]any{
+					"agentPoolProfiles": []any{map[string]any{"count": 3, "vmSize": "Standard_D4s_v5"}},
+					"dnsPrefix":         "aks",
+				},
+				DependsOn: []string{rgURN}},
+		},
+		Outputs: map[string]any{"clusterName": "aks", "kubeconfig": SecretMarker},
+	}
+}
+
+// change returns a copy of basePlan with edit applied to the cluster.
+func change(edit func(cluster *Resource)) *Plan {
+	p := basePlan()
+	edit(&p.Resources[1])
+	return p
+}
+
+func compare(t *testing.T, old, new *Plan) *Diff {
+	t.Helper()
+	d, err := Compare(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestCompareSamePlanIsEmpty(t *testing.T) {
+	d := compare(t, basePlan(), basePlan())
+	if !d.Empty() {
+		t.Errorf("diff of a plan with itself: %+v", d)
+	}
+	var b bytes.Buffer
+	if err := d.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != "Plan diff for stack \"prod\": no changes\n" {
+		t.Errorf("text = %q", got)
+	}
+}
+
+func TestCompareChangedInputs(t *testing.T) {
+	tests := []struct {
+		name        string
+		edit        func(*Resource)
+		wantOp      string
+		wantPath    string
+		wantOld     string
+		wantNew     string
+		wantReplace string
+	}{
+		{
+			name:     "count updates in place",
+			edit:     func(r *Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5 },
+			wantOp:   OpUpdate,
+			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
+		},
+		{
+			name: "system pool VM size replaces",
+			edit: func(r *Resource) {
+				r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["vmSize"] = "Standard_D8s_v5"
+			},
+			wantOp:   OpReplace,
+			wantPath: "agentPoolProfiles[0].vmSize", wantOld: "Standard_D4s_v5", wantNew: "Standard_D8s_v5",
+			wantReplace: "AKS cannot change the VM size of an existing node pool",
+		},
+		{
+			name:     "a name set where there was none replaces",
+			edit:     func(r *Resource) { r.Inputs["resourceName"] = "aks-prod" },
+			wantOp:   OpReplace,
+			wantPath: "resourceName", wantNew: "aks-prod",
+			wantReplace: reasonAzureID,
+		},
+		{
+			name:     "location replaces",
+			edit:     func(r *Resource) { r.Inputs["location"] = "westeurope" },
+			wantOp:   OpReplace,
+			wantPath: "location", wantNew: "westeurope",
+			wantReplace: reasonLocation,
+		},
+		{
+			name:     "a dependency dropped",
+			edit:     func(r *Resource) { r.DependsOn = nil },
+			wantOp:   OpUpdate,
+			wantPath: "(dependsOn)", wantOld: "azure-native:resources/v20241101:ResourceGroup::resource-group",
+		},
+		{
+			name: "a path the program marks replaceOnChanges",
+			edit: func(r *Resource) {
+				r.ReplaceOnChanges = []string{"agentPoolProfiles[*].count"}
+				r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5
+			},
+			wantOp:   OpReplace,
+			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
+			wantReplace: "the program marks it replaceOnChanges",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := compare(t, basePlan(), change(tt.edit))
+			if len(d.Resources) != 1 {
+				t.Fatalf("want one changed resource, got %+v", d.Resources)
+			}
+			r := d.Resources[0]
+			if r.Op != tt.wantOp || r.URN != clusterURN || len(r.Properties) != 1 {
+				t.Fatalf("change = %+v", r)
+			}
+			p := r.Properties[0]
+			if p.Path != tt.wantPath || deref(p.Old) != tt.wantOld || deref(p.New) != tt.wantNew || p.Replace != tt.wantReplace {
+				t.Errorf("property = {%s %q → %q replace %q}, want {%s %q → %q replace %q}",
+					p.Path, deref(p.Old), deref(p.New), p.Replace, tt.wantPath, tt.wantOld, tt.wantNew, tt.wantReplace)
+			}
+		})
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func TestCompareAddedRemovedAndOutputs(t *testing.T) {
+	old := basePlan()
+	new := basePlan()
+	new.Resources = new.Resources[1:] // the resource group goes
+	new.Resources = append(new.Resources, Resource{URN: saURN, Type: "kubernetes:core/v1:ServiceAccount", Name: "reader", Custom: true,
+		Provider: "urn:pulumi:prod::secure-aks::pulumi:providers:kubernetes::k8s",
+		Inputs:   map[string]any{"metadata": map[string]any{"name": "reader"}}})
+	new.Outputs["clusterName"] = "aks-2"
+
+	d := compare(t, old, new)
+	if d.Count(OpAdd) != 1 || d.Count(OpRemove) != 1 || d.Count(OpUpdate)+d.Count(OpReplace) != 0 {
+		t.Fatalf("diff = %+v", d)
+	}
+	var text, md bytes.Buffer
+	if err := d.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`Plan diff for stack "prod": 1 to add, 0 to change, 0 to replace, 1 to remove, 1 output value(s) changed`,
+		"\n- azure-native:resources/v20241101:ResourceGroup resource-group (remove)\n      location = eastus\n",
+		"\n+ kubernetes:core/v1:ServiceAccount reader (add)\n      metadata.name = reader\n      (provider) = pulumi:providers:kubernetes::k8s\n",
+		"\nOutputs:\n    ~ clusterName: aks → aks-2\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+	for _, want := range []string{
+		"### Offline plan diff for stack `prod`",
+		"| add | `kubernetes:core/v1:ServiceAccount` | `reader` |  |",
+		"```diff\n- location = eastus\n- resourceGroupName = rg-prod\n- tags.owner = platform\n```",
+		"**Outputs**\n\n```diff\n- clusterName = aks\n+ clusterName = aks-2\n```",
+	} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+	if strings.Contains(text.String()+md.String(), "kubeconfig") {
+		t.Error("an unchanged secret output shows in the diff")
+	}
+}
+
+func TestMarkdownMarksReplacement(t *testing.T) {
+	d := compare(t, basePlan(), change(func(r *Resource) { r.Inputs["dnsPrefix"] = "aks2" }))
+	var md bytes.Buffer
+	if err := d.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"| **replace** | `azure-native:containerservice/v20241001:ManagedCluster` | `aks` | `dnsPrefix`: AKS cannot change a cluster's DNS prefix |",
+		"- dnsPrefix = aks\n+ dnsPrefix = aks2\n! replaces the resource: AKS cannot change a cluster's DNS prefix\n",
+	} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, md.String())
+		}
+	}
+}
+
+func TestReplaceReason(t *testing.T) {
+	tests := []struct {
+		typ, path, want string
+	}{
+		{"azure-native:keyvault:Vault", "vaultName", reasonAzureID},
+		{"azure-native:keyvault/v20230201:Vault", "location", reasonLocation},
+		{"azure-native:keyvault:Vault", "properties.enableRbacAuthorization", ""},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[2].vmSize", "AKS cannot change the VM size of an existing node pool"},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].availabilityZones[1]", "AKS cannot change the zones of an existing node pool"},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].count", ""},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "dnsPrefixes", ""},
+		{"azure-native:authorization/v20220401:RoleAssignment", "principalId", "Azure does not update a role assignment's principal or role"},
+		{"kubernetes:core/v1:ServiceAccount", "metadata.namespace", "the Kubernetes provider replaces a renamed or moved object"},
+		{"kubernetes:core/v1:ServiceAccount", "metadata.annotations.azure.workload.identity/client-id", ""},
+		{"kubernetes:apps/v1:Deployment", "spec.selector.matchLabels.app", "a Deployment's selector is immutable"},
+		{"azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "displayName", "Entra ID cannot rename a federated credential"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.typ+" "+tt.path, func(t *testing.T) {
+			t.Parallel()
+			if got := ReplaceReason(Resource{Type: tt.typ}, tt.path); got != tt.want {
+				t.Errorf("ReplaceReason = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadJSONRefusesOtherFiles(t *testing.T) {
+	for name, in := range map[string]string{
+		"preview json": `{"steps": [], "changeSummary": {}}`,
+		"no stack":     `{"resources": []}`,
+		"not json":     `stack: prod`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := ReadJSON(strings.NewReader(in))
+			if err == nil || !strings.Contains(err.Error(), "not a plan written by cmd/plan -format json") {
+				t.Errorf("err = %v", err)
+			}
+		})
+	}
+}
