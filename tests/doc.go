@@ -10,9 +10,11 @@
 //     the sample pod run through the Azure Workload Identity webhook's handler
 //     and matched against its upstream objectSelector (webhook_test.go).
 //     render_test.go holds the shared rendering and strict decoding.
-//   - live_test.go (build tag azure): deploys a real stack to Azure with the
-//     Automation API, checks it, and destroys it. See the README, "Run against
-//     Azure".
+//   - e2e/ (build tag e2e): the end-to-end test on a real subscription with
+//     the Automation API: deploy a throwaway stack, read the secret in the
+//     sample pod, rotate it, expect no drift, destroy and purge. Without its
+//     environment it skips and names what is missing. See the README, "Run
+//     the end-to-end test", and e2e/doc.go.
 //
 // monis.app/mlog, which the webhook imports for logging only, is not served
 // by the module proxy here; go.mod replaces it with internal/mlog, a small
