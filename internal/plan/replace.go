@@ -20,44 +20,47 @@ type replaceRule struct {
 
 // Reasons shared by several types.
 const (
-	reasonAzureID  = "part of the Azure resource ID"
-	reasonLocation = "Azure cannot move it to another location"
+	// ReasonAzureID is why a change to a part of a resource's Azure ID
+	// replaces it.
+	ReasonAzureID = "part of the Azure resource ID"
+	// ReasonLocation is why a change of location replaces a resource.
+	ReasonLocation = "Azure cannot move it to another location"
 )
 
 // replaceRules maps "package:module:Type" (API version dropped, as
 // splitToken returns it) or a whole package ("kubernetes") to its rules.
 var replaceRules = map[string][]replaceRule{
 	"azure-native:resources:ResourceGroup": {
-		{[]string{"resourceGroupName"}, reasonAzureID},
-		{[]string{"location"}, reasonLocation},
+		{[]string{"resourceGroupName"}, ReasonAzureID},
+		{[]string{"location"}, ReasonLocation},
 	},
 	"azure-native:containerservice:ManagedCluster": {
-		{[]string{"resourceName", "resourceGroupName"}, reasonAzureID},
-		{[]string{"location"}, reasonLocation},
+		{[]string{"resourceName", "resourceGroupName"}, ReasonAzureID},
+		{[]string{"location"}, ReasonLocation},
 		{[]string{"dnsPrefix"}, "AKS cannot change a cluster's DNS prefix"},
 		{[]string{"agentPoolProfiles[*].vmSize"}, "AKS cannot change the VM size of an existing node pool"},
 		{[]string{"agentPoolProfiles[*].availabilityZones"}, "AKS cannot change the zones of an existing node pool"},
 		{[]string{"networkProfile.serviceCidr", "networkProfile.dnsServiceIP"}, "AKS cannot change the service network of an existing cluster"},
 	},
 	"azure-native:keyvault:Vault": {
-		{[]string{"vaultName", "resourceGroupName"}, reasonAzureID},
-		{[]string{"location"}, reasonLocation},
+		{[]string{"vaultName", "resourceGroupName"}, ReasonAzureID},
+		{[]string{"location"}, ReasonLocation},
 	},
 	"azure-native:keyvault:Secret": {
-		{[]string{"secretName", "vaultName", "resourceGroupName"}, reasonAzureID},
+		{[]string{"secretName", "vaultName", "resourceGroupName"}, ReasonAzureID},
 	},
 	"azure-native:keyvault:AccessPolicy": {
-		{[]string{"vaultName", "resourceGroupName"}, reasonAzureID},
+		{[]string{"vaultName", "resourceGroupName"}, ReasonAzureID},
 	},
 	"azure-native:managedidentity:UserAssignedIdentity": {
-		{[]string{"resourceName", "resourceGroupName"}, reasonAzureID},
-		{[]string{"location"}, reasonLocation},
+		{[]string{"resourceName", "resourceGroupName"}, ReasonAzureID},
+		{[]string{"location"}, ReasonLocation},
 	},
 	"azure-native:managedidentity:FederatedIdentityCredential": {
-		{[]string{"federatedIdentityCredentialResourceName", "resourceName", "resourceGroupName"}, reasonAzureID},
+		{[]string{"federatedIdentityCredentialResourceName", "resourceName", "resourceGroupName"}, ReasonAzureID},
 	},
 	"azure-native:authorization:RoleAssignment": {
-		{[]string{"roleAssignmentName", "scope"}, reasonAzureID},
+		{[]string{"roleAssignmentName", "scope"}, ReasonAzureID},
 		{[]string{"principalId", "roleDefinitionId"}, "Azure does not update a role assignment's principal or role"},
 	},
 	"azuread:index:ApplicationFederatedIdentityCredential": {

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+
+	"github.com/secure-aks/secure-aks/tests/e2e/stackfile"
 )
 
 const (
@@ -45,7 +47,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := newThrowaway(filepath.Join(projectDir, "Pulumi."+baseStack+".yaml"), randomHex(t, 4))
+	w, err := stackfile.NewThrowaway(filepath.Join(projectDir, "Pulumi."+stackfile.BaseStack+".yaml"), randomHex(t, 4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +197,7 @@ type outputs struct {
 
 // checkOutputs checks the outputs the test relies on and that the
 // kubeconfig is kept secret.
-func checkOutputs(t *testing.T, out auto.OutputMap, e *expectations) outputs {
+func checkOutputs(t *testing.T, out auto.OutputMap, e *stackfile.Expectations) outputs {
 	t.Helper()
 	str := func(name string) string {
 		s, _ := out[name].Value.(string)

@@ -24,6 +24,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optrefresh"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+
+	"github.com/secure-aks/secure-aks/tests/e2e/stackfile"
 )
 
 // liveStack is the throwaway stack.
@@ -35,7 +37,7 @@ type liveStack struct {
 	projectDir string
 	// file is Pulumi.STACK.yaml in projectDir.
 	file   string
-	expect *expectations
+	expect *stackfile.Expectations
 	// work is the steps' context. If it ended, an operation may have been
 	// interrupted, and the stack may still be locked.
 	work context.Context
@@ -47,11 +49,11 @@ type liveStack struct {
 // createStack writes the stack file, checks it offline, and creates the
 // stack from the repository root: the real main.go and Pulumi.yaml. The
 // cleanup that destroys the stack is registered as soon as it exists.
-func createStack(ctx context.Context, t *testing.T, log progress, s settings, projectDir string, w *throwaway) *liveStack {
+func createStack(ctx context.Context, t *testing.T, log progress, s settings, projectDir string, w *stackfile.Throwaway) *liveStack {
 	t.Helper()
 	ls := &liveStack{log: log, settings: s, projectDir: projectDir, work: ctx}
 	var err error
-	if ls.file, err = w.write(projectDir); err != nil {
+	if ls.file, err = w.Write(projectDir); err != nil {
 		t.Fatal(err)
 	}
 	// Registered first, so it runs last: after the teardown, which may keep it.
@@ -64,7 +66,7 @@ func createStack(ctx context.Context, t *testing.T, log progress, s settings, pr
 		}
 	})
 	// Fail before spending anything if the program would refuse the file.
-	if ls.expect, err = loadExpectations(w.Stack, ls.file); err != nil {
+	if ls.expect, err = stackfile.LoadExpectations(w.Stack, ls.file); err != nil {
 		t.Fatal(err)
 	}
 	log.logf("creating stack %s (resource group %s)", w.Stack, ls.expect.Config.ResourceGroup)

@@ -1,9 +1,16 @@
-package plan
+package main
+
+// The tests of internal/plan's diff. They live in this package, not in
+// internal/plan, for build time alone: this test binary links internal/plan
+// anyway, and every extra test binary of the module costs seconds of linking
+// in each run of the README's test command (BENCHMARKS.md).
 
 import (
 	"bytes"
 	"strings"
 	"testing"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
 const (
@@ -12,10 +19,10 @@ const (
 	saURN      = "urn:pulumi:prod::secure-aks::kubernetes:core/v1:ServiceAccount::reader"
 )
 
-func basePlan() *Plan {
-	return &Plan{
+func basePlan() *plan.Plan {
+	return &plan.Plan{
 		Stack: "prod",
-		Resources: []Resource{
+		Resources: []plan.Resource{
 			{URN: rgURN, Type: "azure-native:resources/v20241101:ResourceGroup", Name: "resource-group", Custom: true,
 				Inputs: map[string]any{"location": "eastus", "resourceGroupName": "rg-prod", "tags": map[string]any{"owner": "platform"}}, DependsOn: []string{}},
 			{URN: clusterURN, Type: "azure-native:containerservice/v20241001:ManagedCluster", Name: "aks", Custom: true,
@@ -25,20 +32,20 @@ func basePlan() *Plan {
 				},
 				DependsOn: []string{rgURN}},
 		},
-		Outputs: map[string]any{"clusterName": "aks", "kubeconfig": SecretMarker},
+		Outputs: map[string]any{"clusterName": "aks", "kubeconfig": plan.SecretMarker},
 	}
 }
 
 // change returns a copy of basePlan with edit applied to the cluster.
-func change(edit func(cluster *Resource)) *Plan {
+func change(edit func(cluster *plan.Resource)) *plan.Plan {
 	p := basePlan()
 	edit(&p.Resources[1])
 	return p
 }
 
-func compare(t *testing.T, old, new *Plan) *Diff {
+func compare(t *testing.T, old, new *plan.Plan) *plan.Diff {
 	t.Helper()
-	d, err := Compare(old, new)
+	d, err := plan.Compare(old, new)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +69,7 @@ func TestCompareSamePlanIsEmpty(t *testing.T) {
 func TestCompareChangedInputs(t *testing.T) {
 	tests := []struct {
 		name        string
-		edit        func(*Resource)
+		edit        func(*plan.Resource)
 		wantOp      string
 		wantPath    string
 		wantOld     string
@@ -71,46 +78,46 @@ func TestCompareChangedInputs(t *testing.T) {
 	}{
 		{
 			name:     "count updates in place",
-			edit:     func(r *Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5 },
-			wantOp:   OpUpdate,
+			edit:     func(r *plan.Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5 },
+			wantOp:   plan.OpUpdate,
 			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
 		},
 		{
 			name: "system pool VM size replaces",
-			edit: func(r *Resource) {
+			edit: func(r *plan.Resource) {
 				r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["vmSize"] = "Standard_D8s_v5"
 			},
-			wantOp:   OpReplace,
+			wantOp:   plan.OpReplace,
 			wantPath: "agentPoolProfiles[0].vmSize", wantOld: "Standard_D4s_v5", wantNew: "Standard_D8s_v5",
 			wantReplace: "AKS cannot change the VM size of an existing node pool",
 		},
 		{
 			name:     "a name set where there was none replaces",
-			edit:     func(r *Resource) { r.Inputs["resourceName"] = "aks-prod" },
-			wantOp:   OpReplace,
+			edit:     func(r *plan.Resource) { r.Inputs["resourceName"] = "aks-prod" },
+			wantOp:   plan.OpReplace,
 			wantPath: "resourceName", wantNew: "aks-prod",
-			wantReplace: reasonAzureID,
+			wantReplace: plan.ReasonAzureID,
 		},
 		{
 			name:     "location replaces",
-			edit:     func(r *Resource) { r.Inputs["location"] = "westeurope" },
-			wantOp:   OpReplace,
+			edit:     func(r *plan.Resource) { r.Inputs["location"] = "westeurope" },
+			wantOp:   plan.OpReplace,
 			wantPath: "location", wantNew: "westeurope",
-			wantReplace: reasonLocation,
+			wantReplace: plan.ReasonLocation,
 		},
 		{
 			name:     "a dependency dropped",
-			edit:     func(r *Resource) { r.DependsOn = nil },
-			wantOp:   OpUpdate,
+			edit:     func(r *plan.Resource) { r.DependsOn = nil },
+			wantOp:   plan.OpUpdate,
 			wantPath: "(dependsOn)", wantOld: "azure-native:resources/v20241101:ResourceGroup::resource-group",
 		},
 		{
 			name: "a path the program marks replaceOnChanges",
-			edit: func(r *Resource) {
+			edit: func(r *plan.Resource) {
 				r.ReplaceOnChanges = []string{"agentPoolProfiles[*].count"}
 				r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5
 			},
-			wantOp:   OpReplace,
+			wantOp:   plan.OpReplace,
 			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
 			wantReplace: "the program marks it replaceOnChanges",
 		},
@@ -146,13 +153,13 @@ func TestCompareAddedRemovedAndOutputs(t *testing.T) {
 	old := basePlan()
 	new := basePlan()
 	new.Resources = new.Resources[1:] // the resource group goes
-	new.Resources = append(new.Resources, Resource{URN: saURN, Type: "kubernetes:core/v1:ServiceAccount", Name: "reader", Custom: true,
+	new.Resources = append(new.Resources, plan.Resource{URN: saURN, Type: "kubernetes:core/v1:ServiceAccount", Name: "reader", Custom: true,
 		Provider: "urn:pulumi:prod::secure-aks::pulumi:providers:kubernetes::k8s",
 		Inputs:   map[string]any{"metadata": map[string]any{"name": "reader"}}})
 	new.Outputs["clusterName"] = "aks-2"
 
 	d := compare(t, old, new)
-	if d.Count(OpAdd) != 1 || d.Count(OpRemove) != 1 || d.Count(OpUpdate)+d.Count(OpReplace) != 0 {
+	if d.Count(plan.OpAdd) != 1 || d.Count(plan.OpRemove) != 1 || d.Count(plan.OpUpdate)+d.Count(plan.OpReplace) != 0 {
 		t.Fatalf("diff = %+v", d)
 	}
 	var text, md bytes.Buffer
@@ -188,7 +195,7 @@ func TestCompareAddedRemovedAndOutputs(t *testing.T) {
 }
 
 func TestMarkdownMarksReplacement(t *testing.T) {
-	d := compare(t, basePlan(), change(func(r *Resource) { r.Inputs["dnsPrefix"] = "aks2" }))
+	d := compare(t, basePlan(), change(func(r *plan.Resource) { r.Inputs["dnsPrefix"] = "aks2" }))
 	var md bytes.Buffer
 	if err := d.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
@@ -207,8 +214,8 @@ func TestReplaceReason(t *testing.T) {
 	tests := []struct {
 		typ, path, want string
 	}{
-		{"azure-native:keyvault:Vault", "vaultName", reasonAzureID},
-		{"azure-native:keyvault/v20230201:Vault", "location", reasonLocation},
+		{"azure-native:keyvault:Vault", "vaultName", plan.ReasonAzureID},
+		{"azure-native:keyvault/v20230201:Vault", "location", plan.ReasonLocation},
 		{"azure-native:keyvault:Vault", "properties.enableRbacAuthorization", ""},
 		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[2].vmSize", "AKS cannot change the VM size of an existing node pool"},
 		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].availabilityZones[1]", "AKS cannot change the zones of an existing node pool"},
@@ -223,7 +230,7 @@ func TestReplaceReason(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.typ+" "+tt.path, func(t *testing.T) {
 			t.Parallel()
-			if got := ReplaceReason(Resource{Type: tt.typ}, tt.path); got != tt.want {
+			if got := plan.ReplaceReason(plan.Resource{Type: tt.typ}, tt.path); got != tt.want {
 				t.Errorf("ReplaceReason = %q, want %q", got, tt.want)
 			}
 		})
@@ -238,7 +245,7 @@ func TestReadJSONRefusesOtherFiles(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			_, err := ReadJSON(strings.NewReader(in))
+			_, err := plan.ReadJSON(strings.NewReader(in))
 			if err == nil || !strings.Contains(err.Error(), "not a plan written by cmd/plan -format json") {
 				t.Errorf("err = %v", err)
 			}
