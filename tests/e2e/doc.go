@@ -2,10 +2,11 @@
 // TestEndToEnd deploys a throwaway copy of the dev stack to a real Azure
 // subscription with the Pulumi Automation API, reads the secret from the
 // sample pod, rotates it, checks that the stack has no drift, and destroys it.
-// It is behind the build tag e2e, so `go test ./...` never runs it; the
-// untagged tests of this package check, offline, that the throwaway stack's
-// configuration is valid and matches what the live test looks for, and that
-// the requirement checks below work.
+// It is behind the build tag e2e, so `go test ./...` never runs it. Without
+// the tag, this package's tests check the requirement checks below, and
+// TestThrowawayConfig in the tests package checks, offline, that the
+// throwaway stack's configuration (package stackfile) is valid and matches
+// what the live test looks for.
 //
 // # Run
 //
