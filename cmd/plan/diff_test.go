@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,6 +208,59 @@ func TestMarkdownMarksReplacement(t *testing.T) {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
 		}
+	}
+}
+
+// TestReplacementListsDependents replaces the cluster: the Kubernetes
+// provider (a dependent) and the service account (through that provider) are
+// listed as affected, in URN order; the resource group, which the cluster
+// depends on, is not.
+func TestReplacementListsDependents(t *testing.T) {
+	const providerURN = "urn:pulumi:prod::secure-aks::pulumi:providers:kubernetes::k8s"
+	withK8s := func() *plan.Plan {
+		p := basePlan()
+		p.Resources = append(p.Resources,
+			plan.Resource{URN: providerURN, Type: "pulumi:providers:kubernetes", Name: "k8s", Custom: true,
+				Inputs: map[string]any{"kubeconfig": plan.SecretMarker}, DependsOn: []string{clusterURN}},
+			plan.Resource{URN: saURN, Type: "kubernetes:core/v1:ServiceAccount", Name: "reader", Custom: true, Provider: providerURN,
+				Inputs: map[string]any{"metadata": map[string]any{"name": "reader"}}, DependsOn: []string{}},
+		)
+		return p
+	}
+	changed := withK8s()
+	changed.Resources[1].Inputs["dnsPrefix"] = "aks2"
+	d := compare(t, withK8s(), changed)
+	if d.Count(plan.OpReplace) != 1 || len(d.Resources) != 1 {
+		t.Fatalf("changes = %+v", d.Resources)
+	}
+	var got []string
+	for _, a := range d.Affected {
+		got = append(got, a.Name+" via "+a.Via)
+	}
+	via := "azure-native:containerservice/v20241001:ManagedCluster::aks"
+	if want := []string{"reader via " + via, "k8s via " + via}; !slices.Equal(got, want) {
+		t.Errorf("affected = %q, want %q", got, want)
+	}
+	var text bytes.Buffer
+	if err := d.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"; 2 more depend on a replaced resource\n",
+		"\nDepend on a replaced resource (the real preview shows whether they change too):\n" +
+			"    kubernetes:core/v1:ServiceAccount reader   via " + via + "\n" +
+			"    pulumi:providers:kubernetes k8s   via " + via + "\n",
+	} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, text.String())
+		}
+	}
+
+	// An update in place affects nobody.
+	updated := withK8s()
+	updated.Resources[1].Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 4
+	if d := compare(t, withK8s(), updated); len(d.Affected) != 0 {
+		t.Errorf("an update lists affected resources: %+v", d.Affected)
 	}
 }
 

@@ -211,6 +211,49 @@ func TestDiffCommands(t *testing.T) {
 	}
 }
 
+// TestReadmeDiffExample makes the change the README describes to a copy of
+// Pulumi.prod.yaml and checks that the README shows exactly its diff.
+func TestReadmeDiffExample(t *testing.T) {
+	const command = "$ go run ./cmd/plan -stack prod -diff tests/testdata/plans/prod.json\n"
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(readme), command)
+	if !ok {
+		t.Fatalf("README.md has no example starting with %q", command)
+	}
+	shown, _, _ := strings.Cut(block, "```")
+
+	dir := t.TempDir()
+	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	copyFile(t, "../../Pulumi.prod.yaml", filepath.Join(dir, "Pulumi.prod.yaml"))
+	var before bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &before); err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, "base.json")
+	if err := os.WriteFile(base, before.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := regexp.MustCompile(`serviceAccount: \S+`).ReplaceAllString(string(prod), "serviceAccount: orders-api")
+	changed = regexp.MustCompile(`nodeVmSize: \S+`).ReplaceAllString(changed, "nodeVmSize: Standard_D8s_v5")
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.String() != shown {
+		t.Errorf("README.md's diff example is out of date; replace the lines after %q with:\n%s", command, got.String())
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	data, err := os.ReadFile(from)

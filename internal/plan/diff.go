@@ -22,6 +22,19 @@ type Diff struct {
 	Stack     string
 	Resources []ResourceChange
 	Outputs   []PropertyChange
+	// Affected are the resources the diff leaves unchanged that depend, as a
+	// dependency or through their provider, directly or not, on a replaced
+	// resource. A replacement gives them new input values that only Azure
+	// knows (a new ID, a new issuer URL), so the real preview may update or
+	// replace them too; the offline plan cannot tell.
+	Affected []AffectedResource
+}
+
+// AffectedResource is one resource of Diff.Affected.
+type AffectedResource struct {
+	URN, Type, Name string
+	// Via is the replaced resource it depends on, as ShortURN gives it.
+	Via string
 }
 
 // ResourceChange is one resource that was added, removed or changed.
@@ -133,7 +146,49 @@ func Compare(old, new *Plan) (*Diff, error) {
 		}
 	}
 	d.Outputs = compareLeaves(leaves("", o.Outputs), leaves("", n.Outputs), nil)
+	d.Affected = affected(n.Resources, d.Resources)
 	return d, nil
+}
+
+// affected walks from every replaced resource to the custom resources that
+// depend on it, through dependencies and providers, skipping those the diff
+// already lists. Order: by URN.
+func affected(resources []Resource, changes []ResourceChange) []AffectedResource {
+	dependents := map[string][]Resource{}
+	for _, r := range resources {
+		for _, on := range r.DependsOn {
+			dependents[on] = append(dependents[on], r)
+		}
+		if r.Provider != "" {
+			dependents[r.Provider] = append(dependents[r.Provider], r)
+		}
+	}
+	listed := map[string]bool{}
+	var queue []string
+	via := map[string]string{}
+	for _, c := range changes {
+		listed[c.URN] = true
+		if c.Op == OpReplace {
+			queue = append(queue, c.URN)
+			via[c.URN] = ShortURN(c.URN)
+		}
+	}
+	var out []AffectedResource
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		for _, r := range dependents[u] {
+			if listed[r.URN] || !r.Custom {
+				continue
+			}
+			listed[r.URN] = true
+			via[r.URN] = via[u]
+			out = append(out, AffectedResource{URN: r.URN, Type: r.Type, Name: r.Name, Via: via[u]})
+			queue = append(queue, r.URN)
+		}
+	}
+	slices.SortFunc(out, func(a, b AffectedResource) int { return strings.Compare(a.URN, b.URN) })
+	return out
 }
 
 // withoutStack drops the stack from "urn:pulumi:STACK::project::type::name".
@@ -253,6 +308,12 @@ func (d *Diff) WriteText(w io.Writer) error {
 			fmt.Fprintf(w, "    %s\n", p.line(r.Op))
 		}
 	}
+	if len(d.Affected) > 0 {
+		fmt.Fprintf(w, "\nDepend on a replaced resource (the real preview shows whether they change too):\n")
+		for _, a := range d.Affected {
+			fmt.Fprintf(w, "    %s %s   via %s\n", a.Type, a.Name, a.Via)
+		}
+	}
 	if len(d.Outputs) > 0 {
 		fmt.Fprintf(w, "\nOutputs:\n")
 		for _, p := range d.Outputs {
@@ -294,6 +355,12 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "```\n</details>\n")
 	}
+	if len(d.Affected) > 0 {
+		fmt.Fprintf(w, "\n**Depend on a replaced resource** (the real preview shows whether they change too):\n\n")
+		for _, a := range d.Affected {
+			fmt.Fprintf(w, "- `%s` `%s`, via `%s`\n", a.Type, a.Name, a.Via)
+		}
+	}
 	if len(d.Outputs) > 0 {
 		fmt.Fprintf(w, "\n**Outputs**\n\n```diff\n")
 		for _, p := range d.Outputs {
@@ -314,6 +381,9 @@ func (d *Diff) summary() string {
 		d.Count(OpAdd), d.Count(OpUpdate), d.Count(OpReplace), d.Count(OpRemove))
 	if len(d.Outputs) > 0 {
 		s += fmt.Sprintf(", %d output value(s) changed", len(d.Outputs))
+	}
+	if len(d.Affected) > 0 {
+		s += fmt.Sprintf("; %d more depend on a replaced resource", len(d.Affected))
 	}
 	return s
 }
