@@ -1,5 +1,5 @@
 // Package stackfile builds the configuration of the end-to-end test's
-// Throwaway stack: Pulumi.dev.yaml with unique names and the small, cheap,
+// throwaway stack: Pulumi.dev.yaml with unique names and the small, cheap,
 // fast settings, and what the program will do with it, read by the program's
 // own loader. It has no build tag: tests/throwaway_test.go checks it offline,
 // so that a change to the dev stack or to the sample reader that breaks the
@@ -7,9 +7,6 @@
 // It lives in a package of its own so that the offline check links into the
 // tests package, which links the program already.
 package stackfile
-
-// The Throwaway stack's configuration: Pulumi.dev.yaml with unique names and
-// the small, cheap, fast settings, and what the program will do with it.
 
 import (
 	"fmt"
@@ -29,9 +26,9 @@ import (
 const (
 	// Project is the Pulumi project name in Pulumi.yaml.
 	Project = "secure-aks"
-	// BaseStack is the stack whose file the Throwaway stack copies.
+	// BaseStack is the stack whose file the throwaway stack copies.
 	BaseStack = "dev"
-	// StackPrefix starts the Throwaway stack's name, environment and resource
+	// StackPrefix starts the throwaway stack's name, environment and resource
 	// group, so that leftovers are easy to find.
 	StackPrefix = "e2e-"
 )
@@ -39,7 +36,9 @@ const (
 // The settings that make the stack small, quick to check and easy to tear
 // down, whatever Pulumi.dev.yaml says.
 const (
-	NodeCount  = 1
+	// NodeCount is the number of nodes: one is enough for the sample reader.
+	NodeCount = 1
+	// NodeVMSize is the nodes' size: small and widely available.
 	NodeVMSize = "Standard_D2s_v5"
 	// PollInterval is the add-on's rotationPollInterval: the rotation step
 	// waits at most twice this long.
@@ -48,14 +47,14 @@ const (
 	RetentionDays = 7
 )
 
-// Throwaway is one Throwaway stack: its name and the config section of its
+// Throwaway is one throwaway stack: its name and the config section of its
 // stack file.
 type Throwaway struct {
 	Stack  string
 	Config map[string]any
 }
 
-// NewThrowaway derives a Throwaway stack from the stack file baseFile. suffix
+// NewThrowaway derives a throwaway stack from the stack file baseFile. suffix
 // makes every name unique: stack, environment and resource group; the vault
 // name is derived from the stack name.
 func NewThrowaway(baseFile, suffix string) (*Throwaway, error) {
@@ -133,7 +132,7 @@ func (w *Throwaway) Write(dir string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("encoding the stack file of %s: %w", w.Stack, err)
 	}
-	header := "# Written by tests/e2e (TestEndToEnd) for a Throwaway stack; its cleanup removes it.\n"
+	header := "# Written by tests/e2e (TestEndToEnd) for a throwaway stack; its cleanup removes it.\n"
 	p := filepath.Join(dir, "Pulumi."+w.Stack+".yaml")
 	if err := os.WriteFile(p, append([]byte(header), data...), 0o600); err != nil {
 		return "", fmt.Errorf("writing the stack file of %s: %w", w.Stack, err)
