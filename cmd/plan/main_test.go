@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,11 +29,25 @@ const acceptCommand = "go test ./cmd/plan -update   (or UPDATE_GOLDEN=1 go test 
 // only this package defines would be refused by the others.
 func updating() bool { return *update || os.Getenv("UPDATE_GOLDEN") == "1" }
 
-// TestGoldenPlans renders the whole plan of each real stack and compares it
-// with tests/testdata/plans/STACK.json. A difference fails with the plan diff
+// TestGoldenPlans renders the whole plan of every stack file and compares it
+// with tests/testdata/plans/STACK.json; a golden plan without a stack file
+// fails too. A difference fails with the plan diff
 // (what a reviewer reads) and the command that accepts it.
 func TestGoldenPlans(t *testing.T) {
-	for _, stack := range []string{"dev", "prod"} {
+	stacks := stackFiles(t)
+	if !slices.Contains(stacks, "dev") || !slices.Contains(stacks, "prod") {
+		t.Fatalf("stack files found: %v; want at least dev and prod", stacks)
+	}
+	goldens, err := filepath.Glob(filepath.Join(goldenDir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range goldens {
+		if stack := strings.TrimSuffix(filepath.Base(g), ".json"); !slices.Contains(stacks, stack) {
+			t.Errorf("%s has no stack file Pulumi.%s.yaml any more: delete the golden plan", g, stack)
+		}
+	}
+	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
 			var out bytes.Buffer
 			if err := run([]string{"-dir", "../..", "-stack", stack, "-format", "json"}, &out); err != nil {
@@ -66,6 +81,25 @@ func TestGoldenPlans(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stackFiles returns the stacks of the project: every Pulumi.STACK.yaml at
+// the root, except the throwaway stacks the end-to-end test writes while it
+// runs.
+func stackFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../Pulumi.*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stacks []string
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		if !strings.HasPrefix(stack, "e2e-") {
+			stacks = append(stacks, stack)
+		}
+	}
+	return stacks
 }
 
 // checkGolden compares a plan with its golden file, after rewriting the file
