@@ -264,18 +264,23 @@ func TestStackFiles(t *testing.T) {
 			wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "true")
 			wantInput(t, kv, "properties.enableRbacAuthorization", true)
 			mustFind(t, p.Resources, ":Secret", "vault-MyApplicationSecret")
+			// The stacks' policies. Exact values (sizes, intervals, names)
+			// are pinned by the golden plans in tests/testdata/plans, where
+			// changing them is a reviewed diff; these checks fail only when a
+			// policy breaks.
 			switch stack {
 			case "dev":
-				wantInput(t, mc, "agentPoolProfiles.0.count", 1)
-				wantInput(t, mc, "disableLocalAccounts", false)
-				wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "1m")
-				wantInput(t, kv, "properties.networkAcls.defaultAction", "Allow")
 				if _, ok := kv.Input("properties.enablePurgeProtection"); ok {
 					t.Error("dev: purge protection is set; dev leaves it off (see Pulumi.dev.yaml)")
 				}
 			case "prod":
-				wantInput(t, mc, "agentPoolProfiles.0.count", 3)
-				wantInput(t, mc, "agentPoolProfiles.0.availabilityZones", []any{"1", "2", "3"})
+				zones, _ := mc.Input("agentPoolProfiles.0.availabilityZones")
+				count, _ := mc.Input("agentPoolProfiles.0.count")
+				if z, _ := zones.([]any); len(z) < 2 {
+					t.Errorf("prod: system pool zones %v; want at least two", zones)
+				} else if n, _ := count.(float64); int(n) < len(z) {
+					t.Errorf("prod: %v nodes over %d zones; want at least one node per zone", count, len(z))
+				}
 				wantInput(t, mc, "disableLocalAccounts", true)
 				wantInput(t, mc, "aadProfile.enableAzureRBAC", true)
 				if v, _ := mc.Input("aadProfile.adminGroupObjectIDs"); len(v.([]any)) == 0 {
@@ -284,9 +289,7 @@ func TestStackFiles(t *testing.T) {
 				if v, _ := mc.Input("apiServerAccessProfile.authorizedIPRanges"); len(v.([]any)) == 0 {
 					t.Error("prod: no authorized IP ranges")
 				}
-				wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval", "2m")
 				wantInput(t, kv, "properties.enablePurgeProtection", true)
-				wantInput(t, kv, "properties.softDeleteRetentionInDays", 90)
 				wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
 				if v, _ := kv.Input("properties.networkAcls.ipRules"); len(v.([]any)) == 0 {
 					t.Error("prod: vault denies by default with no IP allow-list")

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
@@ -48,19 +50,22 @@ func TestWorkloadWiring(t *testing.T) {
 				t.Errorf("oidcIssuerUrl output %v, cluster issuer %s", p.Outputs["oidcIssuerUrl"], issuer)
 			}
 
+			// What the stack file asks for, read by the program's loader, so
+			// that the wiring is checked whatever names the file chooses.
+			w := stackWorkload(t, stack)
 			workloads, _ := p.Outputs["workloads"].(map[string]any)
 			if len(workloads) != 1 {
 				t.Fatalf("workloads output = %v", p.Outputs["workloads"])
 			}
-			name := "secret-reader"
+			name := w.Name
 			id := mustFind(t, rs, ":UserAssignedIdentity", name)
 			clientID, principalID := stateString(t, id, "clientId"), stateString(t, id, "principalId")
 			sa := mustFind(t, rs, "kubernetes:core/v1:ServiceAccount", name+"-sa")
 			spc := mustFind(t, rs, ":SecretProviderClass", name)
 
 			// Step 4: the walkthrough's service account and subject.
-			wantInput(t, sa, "metadata.namespace", "default")
-			wantInput(t, sa, "metadata.name", "my-app-service-account")
+			wantInput(t, sa, "metadata.namespace", w.Namespace)
+			wantInput(t, sa, "metadata.name", w.ServiceAccount)
 			subject := "system:serviceaccount:" + inputString(t, sa, "metadata.namespace") + ":" + inputString(t, sa, "metadata.name")
 			fics := plan.OfType(rs, ":FederatedIdentityCredential")
 			if len(fics) == 0 {
@@ -86,9 +91,9 @@ func TestWorkloadWiring(t *testing.T) {
 			wantInput(t, spc, "spec.parameters.keyvaultName", vaultName)
 			wantInput(t, spc, "spec.parameters.tenantID", tenant)
 			wantInput(t, spc, "spec.parameters.usePodIdentity", "false")
-			wantInput(t, spc, "metadata.namespace", "default")
+			wantInput(t, spc, "metadata.namespace", w.Namespace)
 			out, _ := workloads[name].(map[string]any)
-			want := map[string]any{"clientId": clientID, "namespace": "default", "serviceAccount": "my-app-service-account", "secretProviderClass": name}
+			want := map[string]any{"clientId": clientID, "namespace": w.Namespace, "serviceAccount": w.ServiceAccount, "secretProviderClass": name}
 			if fmt.Sprint(out) != fmt.Sprint(want) {
 				t.Errorf("workloads.%s = %v, want %v", name, out, want)
 			}
@@ -112,23 +117,26 @@ func TestWorkloadWiring(t *testing.T) {
 				}
 			}
 
-			// Step 6: the sample reader, dev only.
+			// Step 6: the sample reader, where the stack asks for it (dev).
 			samples := plan.OfType(rs, "kubernetes:apps/v1:Deployment")
-			if stack == "prod" {
+			if stack == "prod" && w.Sample {
+				t.Error("prod asks for the sample reader; it is for dev only")
+			}
+			if !w.Sample {
 				if len(samples) != 0 {
-					t.Errorf("prod deploys %d sample deployments", len(samples))
+					t.Errorf("%s deploys %d sample deployments without sample: true", stack, len(samples))
 				}
 				return
 			}
 			d := mustFind(t, rs, "kubernetes:apps/v1:Deployment", name+"-sample")
-			wantInput(t, d, "metadata.namespace", "default")
-			wantInput(t, d, "spec.template.spec.serviceAccountName", "my-app-service-account")
+			wantInput(t, d, "metadata.namespace", w.Namespace)
+			wantInput(t, d, "spec.template.spec.serviceAccountName", w.ServiceAccount)
 			// The label goes on the pod template: the webhook mutates pods.
 			podLabels, _ := d.Input("spec.template.metadata.labels")
 			if l, _ := podLabels.(map[string]any); l[components.UseLabel] != "true" {
 				t.Errorf("pod template labels = %v, want %s: \"true\"", podLabels, components.UseLabel)
 			}
-			if l, _ := d.Input("metadata.labels"); fmt.Sprint(l) != "map[app:secret-reader]" {
+			if l, _ := d.Input("metadata.labels"); fmt.Sprint(l) != "map[app:"+name+"]" {
 				t.Errorf("deployment labels = %v", l)
 			}
 			wantInput(t, d, "spec.template.spec.volumes.0.csi.driver", components.CSIDriver)
@@ -144,6 +152,31 @@ func TestWorkloadWiring(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stackWorkload loads a real stack file with the program's own loader and
+// returns its one workload, defaults applied.
+func stackWorkload(t *testing.T, stack string) WorkloadConfig {
+	t.Helper()
+	cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *Config
+	_, _, err = plan.Run("secure-aks", stack, cfg, func(func(string, pulumi.Input)) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			var loadErr error
+			c, loadErr = LoadConfigWith(ctx, LoadOptions{PlaceholderSecrets: true})
+			return loadErr
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Workloads) != 1 {
+		t.Fatalf("%s has %d workloads; this test follows exactly one", stack, len(c.Workloads))
+	}
+	return c.Workloads[0].withDefaults()
 }
 
 // assertChains checks that the credentials of each identity form one chain.

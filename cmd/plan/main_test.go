@@ -206,6 +206,14 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 func TestDiffCommands(t *testing.T) {
 	dir := t.TempDir()
 	dev, prod := filepath.Join(goldenDir, "dev.json"), filepath.Join(goldenDir, "prod.json")
+	var current bytes.Buffer
+	if err := run([]string{"-dir", "../..", "-stack", "prod", "-format", "json"}, &current); err != nil {
+		t.Fatal(err)
+	}
+	currentProd := filepath.Join(dir, "prod.json")
+	if err := os.WriteFile(currentProd, current.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	notPlan := filepath.Join(dir, "preview.json")
 	if err := os.WriteFile(notPlan, []byte(`{"steps": []}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -216,7 +224,7 @@ func TestDiffCommands(t *testing.T) {
 		want    string
 		wantErr string
 	}{
-		{name: "stack against its own golden plan", args: []string{"-dir", "../..", "-stack", "prod", "-diff", prod}, want: "Plan diff for stack \"prod\": no changes\n"},
+		{name: "stack against its own plan", args: []string{"-dir", "../..", "-stack", "prod", "-diff", currentProd}, want: "Plan diff for stack \"prod\": no changes\n"},
 		{name: "two files as markdown", args: []string{"diff", "-format", "md", dev, prod}, want: "### Offline plan diff for stack `dev → prod`"},
 		{name: "two files as text", args: []string{"diff", dev, prod}, want: "\n+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)\n"},
 		{name: "one file", args: []string{"diff", dev}, wantErr: "diff needs two plan files, OLD.json NEW.json; got 1 argument(s)"},
@@ -246,7 +254,8 @@ func TestDiffCommands(t *testing.T) {
 }
 
 // TestReadmeDiffExample makes the change the README describes to a copy of
-// Pulumi.prod.yaml and checks that the README shows exactly its diff.
+// Pulumi.prod.yaml and checks that the README shows exactly its diff. Like
+// the golden plans, -update (or UPDATE_GOLDEN=1) rewrites the example.
 func TestReadmeDiffExample(t *testing.T) {
 	const command = "$ go run ./cmd/plan -stack prod -diff tests/testdata/plans/prod.json\n"
 	readme, err := os.ReadFile("../../README.md")
@@ -283,9 +292,23 @@ func TestReadmeDiffExample(t *testing.T) {
 	if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.String() != shown {
-		t.Errorf("README.md's diff example is out of date; replace the lines after %q with:\n%s", command, got.String())
+	for _, want := range []string{"agentPoolProfiles[0].vmSize", "metadata.name: "} {
+		if !strings.Contains(got.String(), want) {
+			t.Fatalf("README.md's example change (serviceAccount: orders-api, nodeVmSize: Standard_D8s_v5) no longer changes %s in prod's plan; describe another change in README.md:\n%s", want, got.String())
+		}
 	}
+	if got.String() == shown {
+		return
+	}
+	if updating() {
+		i := strings.Index(string(readme), command) + len(command)
+		updated := string(readme[:i]) + got.String() + string(readme[i+len(shown):])
+		if err := os.WriteFile("../../README.md", []byte(updated), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md's diff example is out of date. It should read:\n%s\nAccept with: %s", got.String(), acceptCommand)
 }
 
 func copyFile(t *testing.T, from, to string) {
