@@ -49,10 +49,7 @@ func TestGoldenPlans(t *testing.T) {
 	}
 	for _, stack := range stacks {
 		t.Run(stack, func(t *testing.T) {
-			var out bytes.Buffer
-			if err := run([]string{"-dir", "../..", "-stack", stack, "-format", "json"}, &out); err != nil {
-				t.Fatal(err)
-			}
+			out := bytes.NewBuffer(planJSON(t, "../..", stack))
 			if err := checkGolden(filepath.Join(goldenDir, stack+".json"), out.Bytes(), updating()); err != nil {
 				t.Error(err)
 			}
@@ -145,12 +142,7 @@ func goldenDiff(want, got []byte) string {
 // replacement mark and the accept command; accepting rewrites the golden file
 // and the check passes again.
 func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
-	dir := t.TempDir()
-	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
-	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, prod := copyProject(t, "prod")
 	m := regexp.MustCompile(`nodeVmSize: (\S+)`).FindSubmatchIndex(prod)
 	if m == nil {
 		t.Fatal("Pulumi.prod.yaml sets no nodeVmSize; update this test")
@@ -163,23 +155,13 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 
 	// The golden file of the unchanged stack, as -update writes it.
 	golden := filepath.Join(dir, "prod.json")
-	copyFile(t, "../../Pulumi.prod.yaml", filepath.Join(dir, "Pulumi.prod.yaml"))
-	var out bytes.Buffer
-	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	if err := checkGolden(golden, out.Bytes(), true); err != nil {
+	if err := checkGolden(golden, planJSON(t, dir, "prod"), true); err != nil {
 		t.Fatal(err)
 	}
 
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out.Reset()
-	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &out); err != nil {
-		t.Fatal(err)
-	}
-	err = checkGolden(golden, out.Bytes(), false)
+	writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed))
+	out := planJSON(t, dir, "prod")
+	err := checkGolden(golden, out, false)
 	if err == nil {
 		t.Fatal("a changed node VM size passed the golden check")
 	}
@@ -193,10 +175,10 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 			t.Errorf("message lacks %q:\n%v", want, err)
 		}
 	}
-	if err := checkGolden(golden, out.Bytes(), true); err != nil {
+	if err := checkGolden(golden, out, true); err != nil {
 		t.Fatalf("accepting: %v", err)
 	}
-	if err := checkGolden(golden, out.Bytes(), false); err != nil {
+	if err := checkGolden(golden, out, false); err != nil {
 		t.Fatalf("after accepting: %v", err)
 	}
 }
@@ -206,18 +188,10 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 func TestDiffCommands(t *testing.T) {
 	dir := t.TempDir()
 	dev, prod := filepath.Join(goldenDir, "dev.json"), filepath.Join(goldenDir, "prod.json")
-	var current bytes.Buffer
-	if err := run([]string{"-dir", "../..", "-stack", "prod", "-format", "json"}, &current); err != nil {
-		t.Fatal(err)
-	}
 	currentProd := filepath.Join(dir, "prod.json")
-	if err := os.WriteFile(currentProd, current.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, currentProd, planJSON(t, "../..", "prod"))
 	notPlan := filepath.Join(dir, "preview.json")
-	if err := os.WriteFile(notPlan, []byte(`{"steps": []}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, notPlan, []byte(`{"steps": []}`))
 	tests := []struct {
 		name    string
 		args    []string
@@ -268,26 +242,12 @@ func TestReadmeDiffExample(t *testing.T) {
 	}
 	shown, _, _ := strings.Cut(block, "```")
 
-	dir := t.TempDir()
-	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
-	copyFile(t, "../../Pulumi.prod.yaml", filepath.Join(dir, "Pulumi.prod.yaml"))
-	var before bytes.Buffer
-	if err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &before); err != nil {
-		t.Fatal(err)
-	}
+	dir, prod := copyProject(t, "prod")
 	base := filepath.Join(dir, "base.json")
-	if err := os.WriteFile(base, before.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	prod, err := os.ReadFile("../../Pulumi.prod.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, base, planJSON(t, dir, "prod"))
 	changed := regexp.MustCompile(`serviceAccount: \S+`).ReplaceAllString(string(prod), "serviceAccount: orders-api")
 	changed = regexp.MustCompile(`nodeVmSize: \S+`).ReplaceAllString(changed, "nodeVmSize: Standard_D8s_v5")
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), []byte(changed))
 	var got bytes.Buffer
 	if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &got); err != nil {
 		t.Fatal(err)
@@ -303,21 +263,45 @@ func TestReadmeDiffExample(t *testing.T) {
 	if updating() {
 		i := strings.Index(string(readme), command) + len(command)
 		updated := string(readme[:i]) + got.String() + string(readme[i+len(shown):])
-		if err := os.WriteFile("../../README.md", []byte(updated), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, "../../README.md", []byte(updated))
 		return
 	}
 	t.Errorf("README.md's diff example is out of date. It should read:\n%s\nAccept with: %s", got.String(), acceptCommand)
 }
 
-func copyFile(t *testing.T, from, to string) {
+// copyProject copies Pulumi.yaml and one stack file into a temporary
+// directory, and returns the directory and the stack file's content.
+func copyProject(t *testing.T, stack string) (string, []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
+	return dir, copyFile(t, "../../Pulumi."+stack+".yaml", filepath.Join(dir, "Pulumi."+stack+".yaml"))
+}
+
+// planJSON runs the plan of a stack of the project in dir, as JSON.
+func planJSON(t *testing.T, dir, stack string) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", stack, "-format", "json"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// copyFile copies from to to and returns the content.
+func copyFile(t *testing.T, from, to string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(from)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(to, data, 0o644); err != nil {
+	writeFile(t, to, data)
+	return data
+}
+
+func writeFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -344,10 +328,7 @@ func TestFormats(t *testing.T) {
 // run fails with every problem named by key, and prints no resources.
 func TestConfigErrorPrintsNoResources(t *testing.T) {
 	dir := t.TempDir()
-	project, err := os.ReadFile("../../Pulumi.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	copyFile(t, "../../Pulumi.yaml", filepath.Join(dir, "Pulumi.yaml"))
 	bad := `config:
   azure-native:location: eastus
   secure-aks:cluster:
@@ -355,14 +336,9 @@ func TestConfigErrorPrintsNoResources(t *testing.T) {
   secure-aks:vault:
     softDeleteRetentionDays: 365
 `
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "Pulumi.broken.yaml"), []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeFile(t, filepath.Join(dir, "Pulumi.broken.yaml"), []byte(bad))
 	var out bytes.Buffer
-	err = run([]string{"-dir", dir, "-stack", "broken", "-format", "json"}, &out)
+	err := run([]string{"-dir", dir, "-stack", "broken", "-format", "json"}, &out)
 	if err == nil {
 		t.Fatal("no error for a bad stack file")
 	}

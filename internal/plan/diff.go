@@ -210,9 +210,9 @@ func roundTrip(p *Plan) (*Plan, error) {
 // resourceLeaves are a resource's inputs plus its provider and dependencies,
 // as comparable leaves.
 func resourceLeaves(r Resource) []leaf {
-	out := leaves("", r.Inputs)
-	if len(out) == 1 && out[0].path == "" {
-		out = nil // no inputs at all
+	var out []leaf
+	if len(r.Inputs) > 0 {
+		out = leaves("", r.Inputs)
 	}
 	if r.Provider != "" {
 		out = append(out, leaf{"(provider)", ShortURN(r.Provider)})
