@@ -3,7 +3,9 @@
 package e2e
 
 // The test's one Azure call of its own: purging the soft-deleted vault after
-// `pulumi destroy`, through the ARM REST API, signed in as azure-native is.
+// `pulumi destroy`, through the ARM REST API (the management plane, never a
+// vault's data plane), signed in as azure-native is. The purge itself is in
+// purge_test.go, which has no build tag, so that its table test runs offline.
 
 import (
 	"context"
@@ -13,9 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -23,11 +23,6 @@ import (
 )
 
 const (
-	// armEndpoint is Azure Resource Manager in the public cloud.
-	armEndpoint = "https://management.azure.com"
-	// keyVaultAPIVersion is a Microsoft.KeyVault API version with
-	// "Vaults - Purge Deleted" (learn.microsoft.com/rest/api/keyvault).
-	keyVaultAPIVersion = "2023-02-01"
 	// oidcAudience is the audience Entra expects of a federated token.
 	oidcAudience = "api://AzureADTokenExchange"
 )
@@ -104,68 +99,14 @@ func githubOIDCToken(ctx context.Context, requestURL, bearer string) (string, er
 }
 
 // purgeDeletedVault purges a soft-deleted vault and waits until Azure has
-// done it:
-// POST /subscriptions/S/providers/Microsoft.KeyVault/locations/L/deletedVaults/N/purge
-// answers 200 (purged) or 202 with a Location to poll.
-func purgeDeletedVault(ctx context.Context, cred azcore.TokenCredential, subscriptionID, location, name string) error {
-	purgeURL := fmt.Sprintf("%s/subscriptions/%s/providers/Microsoft.KeyVault/locations/%s/deletedVaults/%s/purge?api-version=%s",
-		armEndpoint, url.PathEscape(subscriptionID), url.PathEscape(location), url.PathEscape(name), keyVaultAPIVersion)
-	method, target := http.MethodPost, purgeURL
-	for {
-		resp, body, err := armRequest(ctx, cred, method, target)
-		if err != nil {
-			return fmt.Errorf("purging vault %s: %w", name, err)
-		}
-		wait := retryAfter(resp, 10*time.Second)
-		switch {
-		case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusNoContent:
-			return nil
-		case resp.StatusCode == http.StatusAccepted && resp.Header.Get("Location") != "":
-			// Accepted: poll the operation.
-			method, target = http.MethodGet, resp.Header.Get("Location")
-		case resp.StatusCode == http.StatusAccepted:
-			// Polling an operation that is still running.
-		case resp.StatusCode == http.StatusConflict || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-			// Another operation on the vault, throttling, or a server error:
-			// try the same request again.
-		default:
-			return fmt.Errorf("purging vault %s: %s %s: %s: %s", name, method, target, resp.Status, body)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("purging vault %s: %w", name, ctx.Err())
-		case <-time.After(wait):
-		}
+// done it (vaultPurger, in purge_test.go), signed in with cred.
+func purgeDeletedVault(ctx context.Context, cred azcore.TokenCredential, subscriptionID, location, name string, logf func(string, ...any)) error {
+	p := vaultPurger{
+		Token: func(ctx context.Context) (string, error) {
+			tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{armEndpoint + "/.default"}})
+			return tok.Token, err
+		},
+		Logf: logf,
 	}
-}
-
-// armRequest sends one authenticated ARM request and reads the response.
-func armRequest(ctx context.Context, cred azcore.TokenCredential, method, target string) (*http.Response, []byte, error) {
-	tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{armEndpoint + "/.default"}})
-	if err != nil {
-		return nil, nil, fmt.Errorf("getting an ARM token: %w", err)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, target, nil)
-	if err != nil {
-		return nil, nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+tok.Token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the response to %s %s: %w", method, target, err)
-	}
-	return resp, body, nil
-}
-
-// retryAfter is the response's Retry-After in seconds, or def.
-func retryAfter(resp *http.Response, def time.Duration) time.Duration {
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 && s <= 60 {
-		return time.Duration(s) * time.Second
-	}
-	return def
+	return p.purge(ctx, subscriptionID, location, name)
 }

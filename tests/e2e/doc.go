@@ -3,8 +3,9 @@
 // subscription with the Pulumi Automation API, reads the secret from the
 // sample pod, rotates it, checks that the stack has no drift, and destroys it.
 // It is behind the build tag e2e, so `go test ./...` never runs it. Without
-// the tag, this package's tests check the requirement checks below, and
-// TestThrowawayConfig in the tests package checks, offline, that the
+// the tag, this package's tests check, offline, the requirement checks below
+// and the vault purge against scripted ARM answers (net/http/httptest, a fake
+// clock), and TestThrowawayConfig in the tests package checks that the
 // throwaway stack's configuration (package stackfile) is valid and matches
 // what the live test looks for.
 //
@@ -51,6 +52,11 @@
 // pod with client-go, using the stack's admin kubeconfig (dev keeps local
 // accounts on). The identity needs Owner, or Contributor plus User Access
 // Administrator, on the subscription: the program creates role assignments.
+// It needs no Key Vault data-plane role: the program writes the secrets
+// through ARM (the management plane), and the test's own Azure calls are ARM
+// too. The test never calls a vault's data plane (https://VAULT.vault.azure.net,
+// `az keyvault secret`) and never waits for a role of the deployer to
+// propagate.
 //
 // # What it does
 //
@@ -62,19 +68,37 @@
 //     sample reader on. It checks that file offline with the program's own
 //     configuration loader, then creates the stack from the repository root
 //     (the real main.go and Pulumi.yaml), sets a random secret value with
-//     `config set --secret --path`, and runs `pulumi up`.
-//  2. Execs `cat /mnt/secrets-store/FILE` in the sample pod and compares the
-//     file with the value it set.
-//  3. Sets a new value, runs `pulumi up` again (a new secret version) and
-//     polls the file every 5 seconds until it changes, within twice the
-//     configured rotationPollInterval; it logs the latency from the end of
-//     that update, and checks that the pod was not restarted.
-//  4. Runs `pulumi preview` and `pulumi refresh` and fails on any change,
-//     listing the resources that would change.
+//     `config set --secret --path`, and runs `pulumi up`. Nothing in that
+//     first `pulumi up` depends on data-plane role propagation: the secret is
+//     written through ARM.
+//  2. Waits, up to 12 minutes, for the sample pod to run, then execs
+//     `cat /mnt/secrets-store/FILE` in it and compares the file with the
+//     value it set. Until the pod identity's own role (Key Vault Secrets
+//     User) propagates, the CSI mount fails with 403 and kubelet retries it:
+//     that is expected, and the wait covers it. If the pod never gets ready,
+//     the failure lists the pod's FailedMount events.
+//  3. Sets a new value in the stack's config and runs `pulumi up` again (a
+//     new secret version, through ARM), then polls the file every 5 seconds
+//     until it changes, within twice the configured rotationPollInterval; it
+//     logs the latency from the end of that update, and checks that the pod
+//     was not restarted.
+//  4. Runs `pulumi preview` and `pulumi refresh` with the Automation API's
+//     ExpectNoChanges options (--expect-no-changes): the engine fails either
+//     on any change, and the test lists the resources that the event stream
+//     names as changed.
 //  5. In its cleanup, registered as soon as the stack exists, so that a
 //     failure or timeout at any step still tears down: `pulumi destroy`,
-//     a purge of the soft-deleted vault (ARM REST API, token from azidentity;
-//     the name is then free again), `pulumi stack rm`, and the stack file.
+//     a purge of the soft-deleted vault (the name is then free again),
+//     `pulumi stack rm`, and the stack file.
+//
+// The purge is "Vaults - Purge Deleted" on the ARM REST API, with a token
+// from azidentity. It follows Azure-AsyncOperation, else Location, after a
+// 202; with neither, and after a 409 (a purge already runs), it polls the
+// deleted vault until that answers 404. A 404 to the purge itself means
+// there is nothing to purge. It honours Retry-After, retries 429 and 5xx
+// with backoff, never sends a second purge once one is accepted or running,
+// and after a failed purge request sends another only if the deleted vault
+// still exists. It gives up after 6 minutes with an error naming the vault.
 //
 // The steps stop 20 minutes before the go test deadline to leave the cleanup
 // its time. An interrupt (Ctrl-C, SIGTERM) during the steps stops the current
@@ -87,7 +111,9 @@
 //
 // About 30 minutes, 45 at worst: the first `pulumi up` 8-15 minutes (AKS
 // creation alone is typically 5-10), reading and rotation 2-4, preview and
-// refresh 2-3, destroy 8-12 (AKS deletion), the purge about 1.
+// refresh 2-3, destroy 8-12 (AKS deletion), the purge about 1 (6 at most).
+// A pod identity role that takes its longest to propagate adds up to 12
+// minutes before the read, still within -timeout 60m.
 //
 // About USD 0.10 per run, under 0.20 even if every item were billed for a
 // whole hour. Estimated from Azure's East US pay-as-you-go list prices

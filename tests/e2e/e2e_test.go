@@ -26,9 +26,14 @@ const (
 	// defaultDeadline bounds the whole test when go test has no deadline
 	// (-timeout 0).
 	defaultDeadline = 60 * time.Minute
-	// podReadyLimit bounds the wait for the sample pod. `pulumi up` already
-	// waits for the Deployment's rollout, so the pod is normally running.
-	podReadyLimit = 5 * time.Minute
+	// podReadyLimit bounds the wait for the sample pod. Its secrets volume
+	// mounts only once the pod's own identity has Key Vault Secrets User on
+	// the vault; until that role assignment propagates (Azure RBAC: up to 10
+	// minutes), the CSI mount fails with 403 and kubelet retries it, with a
+	// backoff of at most about 2 minutes. That wait is the pod's, not the
+	// deployer's, and is expected; whether `pulumi up` already waited for the
+	// rollout or not, the test waits out the rest here.
+	podReadyLimit = 12 * time.Minute
 	// rotationPoll is how often the rotation step reads the file.
 	rotationPoll = 5 * time.Second
 )

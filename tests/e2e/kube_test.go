@@ -17,6 +17,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/scheme"
@@ -49,12 +50,16 @@ func newKube(kubeconfig string) (*kube, error) {
 }
 
 // waitForPod polls until a pod with the labels runs with every container
-// ready, and returns the newest such pod.
+// ready, and returns the newest such pod. A pod whose secrets volume fails to
+// mount with 403 is waited for: its identity's role assignment is still
+// propagating, and kubelet retries the mount.
 func (k *kube) waitForPod(ctx context.Context, namespace string, podLabels map[string]string, limit time.Duration) (*corev1.Pod, error) {
 	selector := labels.SelectorFromSet(podLabels).String()
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	var last string
+	var seen []corev1.Pod
 	for {
 		pods, err := k.client.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 		if err != nil {
@@ -62,11 +67,12 @@ func (k *kube) waitForPod(ctx context.Context, namespace string, podLabels map[s
 		} else if pod := newestReady(pods.Items); pod != nil {
 			return pod, nil
 		} else {
-			last = describePods(pods.Items)
+			last, seen = describePods(pods.Items), pods.Items
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("no running, ready pod %s in namespace %s within %s; last seen: %s", selector, namespace, limit, last)
+			return nil, fmt.Errorf("no running, ready pod %s in namespace %s within %s; last seen: %s%s",
+				selector, namespace, limit, last, k.mountFailures(parent, seen))
 		case <-time.After(5 * time.Second):
 		}
 	}
@@ -91,8 +97,9 @@ func newestReady(pods []corev1.Pod) *corev1.Pod {
 	return best
 }
 
-// describePods says why pods are not ready: phase and waiting reasons, such
-// as a CSI mount that fails with 403 while a role assignment propagates.
+// describePods says why pods are not ready: phase and waiting reasons. A
+// failing CSI mount shows here only as ContainerCreating; its error is in the
+// pod's events (mountFailures).
 func describePods(pods []corev1.Pod) string {
 	if len(pods) == 0 {
 		return "no pods"
@@ -108,6 +115,39 @@ func describePods(pods []corev1.Pod) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// mountFailures returns the newest FailedMount event of each pod, such as
+// the 403 of the CSI driver while the pod identity's Key Vault Secrets User
+// assignment propagates, or "" if there is none. It runs after the wait
+// timed out, so it has a few seconds of its own.
+func (k *kube) mountFailures(parent context.Context, pods []corev1.Pod) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 10*time.Second)
+	defer cancel()
+	var out []string
+	for _, p := range pods {
+		events, err := k.client.CoreV1().Events(p.Namespace).List(ctx, metav1.ListOptions{FieldSelector: fields.AndSelectors(
+			fields.OneTermEqualSelector("involvedObject.name", p.Name),
+			fields.OneTermEqualSelector("reason", "FailedMount"),
+		).String()})
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s: listing its FailedMount events: %v", p.Name, err))
+			continue
+		}
+		var newest *corev1.Event
+		for i := range events.Items {
+			if e := &events.Items[i]; newest == nil || e.LastTimestamp.After(newest.LastTimestamp.Time) {
+				newest = e
+			}
+		}
+		if newest != nil {
+			out = append(out, fmt.Sprintf("%s: FailedMount (x%d): %s", p.Name, newest.Count, newest.Message))
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return "\nmount errors (a 403 means the pod identity's role assignment had not propagated yet):\n  " + strings.Join(out, "\n  ")
 }
 
 // mountingContainer returns the pod's container that mounts dir.

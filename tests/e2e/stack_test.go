@@ -119,52 +119,44 @@ func (ls *liveStack) up(ctx context.Context, t *testing.T, what string) auto.UpR
 	return res
 }
 
-// expectNoPreviewChanges fails if `pulumi preview` plans any operation other
-// than same: the program deploys idempotently.
+// expectNoPreviewChanges fails if `pulumi preview --expect-no-changes`
+// fails: the engine itself fails a preview that plans any change, so the
+// program deploys idempotently. The event stream names the changes.
 func (ls *liveStack) expectNoPreviewChanges(ctx context.Context, t *testing.T) {
 	t.Helper()
-	ls.log.logf("pulumi preview: expecting no changes")
+	ls.log.logf("pulumi preview --expect-no-changes")
 	ch, steps := collectSteps()
-	res, err := ls.Preview(ctx, optpreview.ProgressStreams(os.Stdout), optpreview.ErrorProgressStreams(os.Stderr), optpreview.EventStreams(ch))
+	_, err := ls.Preview(ctx, optpreview.ExpectNoChanges(),
+		optpreview.ProgressStreams(os.Stdout), optpreview.ErrorProgressStreams(os.Stderr), optpreview.EventStreams(ch))
 	if err != nil {
-		t.Fatalf("pulumi preview: %v", streamed(err))
-	}
-	summary := map[string]int{}
-	for op, n := range res.ChangeSummary {
-		summary[string(op)] = n
-	}
-	if changed := notSame(summary); len(changed) > 0 {
-		t.Errorf("pulumi preview right after up plans changes %v:\n%s", changed, strings.Join(steps(), "\n"))
+		ls.noChangesFailed(ctx, t, "pulumi preview --expect-no-changes right after up", err, steps())
 	}
 }
 
-// expectNoRefreshChanges fails if `pulumi refresh` finds Azure or the
-// cluster different from the state.
+// expectNoRefreshChanges fails if `pulumi refresh --expect-no-changes`
+// fails: the engine itself fails a refresh that finds Azure or the cluster
+// different from the state. The event stream names the drift.
 func (ls *liveStack) expectNoRefreshChanges(ctx context.Context, t *testing.T) {
 	t.Helper()
-	ls.log.logf("pulumi refresh: expecting no changes")
+	ls.log.logf("pulumi refresh --expect-no-changes")
 	ch, steps := collectSteps()
-	res, err := ls.Refresh(ctx, optrefresh.ProgressStreams(os.Stdout), optrefresh.ErrorProgressStreams(os.Stderr), optrefresh.EventStreams(ch))
+	_, err := ls.Refresh(ctx, optrefresh.ExpectNoChanges(),
+		optrefresh.ProgressStreams(os.Stdout), optrefresh.ErrorProgressStreams(os.Stderr), optrefresh.EventStreams(ch))
 	if err != nil {
-		t.Fatalf("pulumi refresh: %v", streamed(err))
-	}
-	if res.Summary.ResourceChanges == nil {
-		t.Fatalf("pulumi refresh reported no resource changes summary (result %q)", res.Summary.Result)
-	}
-	if changed := notSame(*res.Summary.ResourceChanges); len(changed) > 0 {
-		t.Errorf("pulumi refresh found drift %v:\n%s", changed, strings.Join(steps(), "\n"))
+		ls.noChangesFailed(ctx, t, "pulumi refresh --expect-no-changes", err, steps())
 	}
 }
 
-// notSame returns the operations of a change summary other than same.
-func notSame(summary map[string]int) map[string]int {
-	out := map[string]int{}
-	for op, n := range summary {
-		if op != string(apitype.OpSame) && n > 0 {
-			out[op] = n
-		}
+// noChangesFailed reports an --expect-no-changes operation that failed,
+// with the changes its event stream named. The engine fails it for a change
+// and for any other error alike: the steps, or pulumi's output, tell which.
+// If the steps' context ended, the test stops here.
+func (ls *liveStack) noChangesFailed(ctx context.Context, t *testing.T, what string, err error, steps []string) {
+	t.Helper()
+	if ctx.Err() != nil {
+		t.Fatalf("%s: %v", what, streamed(err))
 	}
-	return out
+	t.Errorf("%s: %v\nchanges in the event stream:\n%s", what, streamed(err), strings.Join(steps, "\n"))
 }
 
 // collectSteps returns an event channel for an operation and a function that
@@ -362,7 +354,8 @@ func (ls *liveStack) purge(ctx context.Context, t *testing.T, vaults []deletedVa
 			continue
 		}
 		start := time.Now()
-		if err := purgeDeletedVault(ctx, cred, ls.settings.SubscriptionID, v.Location, v.Name); err != nil {
+		logf := func(format string, args ...any) { ls.log.logf("cleanup: "+format, args...) }
+		if err := purgeDeletedVault(ctx, cred, ls.settings.SubscriptionID, v.Location, v.Name, logf); err != nil {
 			t.Errorf("cleanup: %v; purge by hand: %s", err, purgeCommands([]deletedVault{v}))
 			continue
 		}
