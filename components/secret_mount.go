@@ -175,8 +175,8 @@ func (a SecretMountArgs) Validate(name string) error {
 	files := map[string]int{}
 	for i, o := range a.Objects {
 		field := fmt.Sprintf("Objects[%d]", i)
-		if !secretNamePattern.MatchString(o.Name) {
-			fe.add(field+".Name", o.Name, "must be 1-127 letters, digits and hyphens")
+		for _, r := range CheckSecretName(o.Name) {
+			fe.add(field+".Name", o.Name, r)
 		}
 		if _, ok := readerRoles[o.Type]; !ok {
 			fe.add(field+".Type", string(o.Type), `must be "secret", "cert" or "key"`)

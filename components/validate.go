@@ -26,6 +26,16 @@ var (
 	tagNameForbidden = "<>%&\\?/"
 )
 
+// CheckSecretName checks a Key Vault object (secret, certificate, key) name
+// against Azure's rules, one message per broken rule
+// (docs/azure-facts.md#other-name-limits).
+func CheckSecretName(name string) []string {
+	if !secretNamePattern.MatchString(name) {
+		return []string{"must be 1-127 letters, digits and hyphens"}
+	}
+	return nil
+}
+
 func checkGUID(v string) string {
 	if !guidPattern.MatchString(v) {
 		return "must be a GUID such as 00000000-0000-0000-0000-000000000000"
@@ -71,11 +81,15 @@ func checkPollInterval(v string) string {
 	return ""
 }
 
-// checkTags applies Azure's tag limits: at most 50 tags, names of 1-512
+// MaxTags is the most tags Azure accepts on one resource
+// (docs/azure-facts.md#other-name-limits).
+const MaxTags = 50
+
+// checkTags applies Azure's tag limits: at most MaxTags tags, names of 1-512
 // characters without <>%&\?/, values of at most 256 characters.
 func checkTags(fe *fieldErrors, field string, tags map[string]string) {
-	if len(tags) > 50 {
-		fe.add(field, len(tags), "must hold at most 50 tags")
+	if len(tags) > MaxTags {
+		fe.addf(field, len(tags), "must hold at most %d tags", MaxTags)
 	}
 	for _, k := range sortedKeys(tags) {
 		switch {

@@ -226,8 +226,8 @@ func (a VaultArgs) Validate() error {
 	}
 	checkUnique(&fe, "SubnetIDs", a.SubnetIDs)
 	for _, n := range sortedKeys(a.Secrets) {
-		if !secretNamePattern.MatchString(n) {
-			fe.add("Secrets", n, "secret names must be 1-127 letters, digits and hyphens")
+		for _, r := range CheckSecretName(n) {
+			fe.add("Secrets", n, "secret names "+r)
 		}
 		if a.Secrets[n] == nil {
 			fe.add("Secrets."+n, nil, "must have a value")

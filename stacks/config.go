@@ -144,30 +144,64 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != "User" && c.DeployerPrincipalType != "ServicePrincipal" {
 		errs = append(errs, fmt.Errorf("%s %q: must be \"User\" or \"ServicePrincipal\"", key("deployerPrincipalType"), c.DeployerPrincipalType))
 	}
-	errs = append(errs, decodeObject(get(key("cluster")), "cluster", &c.Cluster))
-	errs = append(errs, decodeObject(get(key("vault")), "vault", &c.Vault))
-
+	// An object that does not decode is reported once; its rules are not
+	// run on what half-decoded.
+	clusterErr := decodeObject(get(key("cluster")), "cluster", &c.Cluster)
+	vaultErr := decodeObject(get(key("vault")), "vault", &c.Vault)
 	var userTags map[string]string
-	errs = append(errs, decodeObject(get(key("tags")), "tags", &userTags))
+	tagsErr := decodeObject(get(key("tags")), "tags", &userTags)
+	errs = append(errs, clusterErr, vaultErr, tagsErr)
 	c.Tags = map[string]string{"environment": c.Environment, "project": ctx.Project(), "managed-by": "pulumi"}
 	for k, v := range userTags {
 		c.Tags[k] = v
 	}
+	if len(c.Tags) > components.MaxTags {
+		errs = append(errs, fmt.Errorf("%s: holds %d tags; with the project's own (environment, managed-by, project) every resource would carry %d, over Azure's %d", key("tags"), len(userTags), len(c.Tags), components.MaxTags))
+	}
 
-	errs = append(errs, c.loadSecrets(ctx, get(key("secrets")), opts))
+	errs = append(errs, c.loadSecrets(ctx, opts))
 
 	// The components own their rules; run them here, on the args the stack
 	// will pass, so that every error names the configuration key.
-	errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
-	errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
-	errs = append(errs, components.RenameFields(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate(), clusterKey))
-	errs = append(errs, components.RenameFields(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate(), vaultKey))
+	if clusterErr == nil {
+		errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
+		errs = append(errs, components.RenameFields(tagCountDropped(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate()), clusterKey))
+	}
+	if vaultErr == nil {
+		errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
+		errs = append(errs, components.RenameFields(tagCountDropped(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate()), vaultKey))
+	}
 	errs = append(errs, c.loadWorkloads(get(key("workloads"))))
 
-	if err := errors.Join(errs...); err != nil {
+	if err := errors.Join(distinct(errs)...); err != nil {
 		return nil, &ConfigError{Stack: c.Stack, Err: err}
 	}
 	return c, nil
+}
+
+// tagCountDropped removes the components' tag-count rule from err: the
+// loader checks the count itself, naming the user's own number of tags.
+func tagCountDropped(err error) error {
+	return dropFieldErrors(err, func(fe *components.FieldError) bool {
+		_, isCount := fe.Value.(int)
+		return fe.Field == "Tags" && isCount
+	})
+}
+
+// distinct flattens joined errors and drops repeats: one problem that
+// several components check (the tags every resource carries) is one message.
+func distinct(errs []error) []error {
+	var out []error
+	seen := map[string]bool{}
+	for _, err := range errs {
+		for _, e := range components.Unjoin(err) {
+			if msg := e.Error(); !seen[msg] {
+				seen[msg] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
 }
 
 // ConfigError is a stack configuration that does not validate. Its message
@@ -240,8 +274,9 @@ func explicitZero(path string, v *int, lo, hi int) error {
 	return nil
 }
 
-// loadWorkloads reads secure-aks:workloads one entry at a time, so that a
-// decoding error names its entry, then checks the entries.
+// loadWorkloads reads secure-aks:workloads one entry, and one object, at a
+// time, so that a decoding error names its entry and its object, then checks
+// the entries.
 func (c *Config) loadWorkloads(raw string) error {
 	var entries []json.RawMessage
 	if err := decodeObject(raw, "workloads", &entries); err != nil {
@@ -249,10 +284,34 @@ func (c *Config) loadWorkloads(raw string) error {
 	}
 	var errs []error
 	for i, entry := range entries {
-		var w WorkloadConfig
-		if err := decodeObject(string(entry), fmt.Sprintf("workloads[%d]", i), &w); err != nil {
+		at := fmt.Sprintf("workloads[%d]", i)
+		// The objects are taken out of the entry and decoded one by one, so
+		// that an error inside one names its index.
+		var fields map[string]json.RawMessage
+		if err := decodeObject(string(entry), at, &fields); err != nil {
 			errs = append(errs, err)
 			continue
+		}
+		var objects []json.RawMessage
+		if err := decodeObject(string(fields["objects"]), at+".objects", &objects); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		delete(fields, "objects")
+		rest, err := json.Marshal(fields)
+		if err != nil {
+			return err
+		}
+		var w WorkloadConfig
+		if err := decodeObject(string(rest), at, &w); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		w.Objects = make([]ObjectConfig, len(objects))
+		for j, o := range objects {
+			if err := decodeObject(string(o), fmt.Sprintf("%s.objects[%d]", at, j), &w.Objects[j]); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		c.Workloads = append(c.Workloads, w.withDefaults())
 	}
@@ -262,15 +321,22 @@ func (c *Config) loadWorkloads(raw string) error {
 	return c.validateWorkloads()
 }
 
-// loadSecrets reads secure-aks:secrets and matches it to vault.secretNames.
-func (c *Config) loadSecrets(ctx *pulumi.Context, raw string, opts LoadOptions) error {
+// loadSecrets reads secure-aks:secrets with the SDK's secret getter and
+// matches it to vault.secretNames. The CLI injects the project default, a
+// plain {}, into a stack that sets no secret: an empty object is not a value
+// stored in plain text.
+func (c *Config) loadSecrets(ctx *pulumi.Context, opts LoadOptions) error {
 	var errs []error
 	values := map[string]string{}
-	if raw != "" {
-		if err := decodeObject(raw, "secrets", &values); err != nil {
+	var raw json.RawMessage
+	if _, err := config.GetSecretObject(ctx, key("secrets"), &raw); err != nil {
+		return fmt.Errorf("%s: must be an object of secret values, one per name in %s", key("secrets"), key("vault.secretNames"))
+	}
+	if len(raw) > 0 {
+		if err := decodeObject(string(raw), "secrets", &values); err != nil {
 			return err
 		}
-		if !ctx.IsConfigSecret(key("secrets")) {
+		if len(values) > 0 && !ctx.IsConfigSecret(key("secrets")) {
 			errs = append(errs, fmt.Errorf("%s: is stored in plain text in Pulumi.%s.yaml: remove it and set each value with pulumi config set --secret --path 'secrets.NAME' VALUE", key("secrets"), c.Stack))
 		}
 	}
@@ -282,9 +348,10 @@ func (c *Config) loadSecrets(ctx *pulumi.Context, raw string, opts LoadOptions) 
 		}
 		v, ok := values[n]
 		if !ok {
-			// The placeholder also lets the Vault's rules check the name.
+			// The placeholder also lets the Vault's rules check the name. A
+			// name those rules refuse needs no value yet.
 			v = PlaceholderSecret
-			if !opts.PlaceholderSecrets {
+			if !opts.PlaceholderSecrets && len(components.CheckSecretName(n)) == 0 {
 				errs = append(errs, fmt.Errorf("%s.%s: has no value: run pulumi config set --secret --path 'secrets.%s' VALUE -s %s", key("secrets"), n, n, c.Stack))
 			}
 		}

@@ -1,7 +1,11 @@
 package stacks
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,8 +14,19 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
+
+// manyTags is a secure-aks:tags value with n entries.
+func manyTags(n int) string {
+	tags := map[string]string{}
+	for i := range n {
+		tags[fmt.Sprintf("tag%02d", i)] = "x"
+	}
+	b, _ := json.Marshal(tags)
+	return string(b)
+}
 
 // runStack runs the program for stack with the given configuration under the
 // recording mock.
@@ -122,6 +137,9 @@ func TestLoadConfigRules(t *testing.T) {
 		{"secret name repeated", map[string]string{"secure-aks:vault": `{"secretNames": ["a", "a"]}`}, `secure-aks:vault.secretNames[1] "a": must not repeat`},
 		{"tags form", map[string]string{"secure-aks:tags": `{"a/b": "x"}`}, `secure-aks:tags "a/b": tag names must not contain`},
 		{"tags not strings", map[string]string{"secure-aks:tags": `{"n": 1}`}, "secure-aks:tags: got a JSON number, want a string"},
+		{"too many tags", map[string]string{"secure-aks:tags": manyTags(60)}, "secure-aks:tags: holds 60 tags; with the project's own (environment, managed-by, project) every resource would carry 63, over Azure's 50"},
+		{"tag value too long", map[string]string{"secure-aks:tags": `{"owner": "` + strings.Repeat("x", 257) + `"}`}, `secure-aks:tags.owner "xxx`},
+		{"secrets not an object", map[string]string{"secure-aks:secrets": `"oops"`}, "secure-aks:secrets: got a JSON string, want an object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -130,17 +148,29 @@ func TestLoadConfigRules(t *testing.T) {
 			if cfg.Values[LocationKey] == "" {
 				delete(cfg.Values, LocationKey)
 			}
-			_, rec, err := runStack(t, "test", cfg, false)
-			if err == nil {
-				t.Fatalf("no error, want %q", tt.wantErr)
-			}
-			if !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("error does not contain %q:\n%v", tt.wantErr, err)
-			}
+			_, rec, err := runStack(t, "test", cfg, true) // missing secret values are TestSecretValues' job
+			wantOneProblem(t, err, tt.wantErr)
 			if n := len(rec.Resources()); n != 0 {
 				t.Errorf("%d resources registered, want 0", n)
 			}
 		})
+	}
+}
+
+// wantOneProblem checks that err is a configuration error with exactly one
+// problem, and that it contains want: one problem, one message, naming the
+// user's own key.
+func wantOneProblem(t *testing.T, err error, want string) {
+	t.Helper()
+	var ce *ConfigError
+	if !errors.As(err, &ce) {
+		t.Fatalf("err = %v, want a configuration error containing %q", err, want)
+	}
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error does not contain %q:\n%v", want, err)
+	}
+	if n := len(components.Unjoin(ce.Err)); n != 1 {
+		t.Errorf("%d messages for one problem, want 1:\n%v", n, err)
 	}
 }
 
@@ -206,6 +236,14 @@ func TestSecretValues(t *testing.T) {
 	wantInput(t, s, "properties.value", "s3cr3t")
 	if !s.IsSecretInput("properties.value") {
 		t.Error("value is not a secret")
+	}
+
+	// The CLI injects Pulumi.yaml's default, a plain {}, into a stack with no
+	// secret set: that is no value in plain text.
+	injected := minimal(nil)
+	injected.Values["secure-aks:secrets"] = "{}"
+	if _, _, err := runStack(t, "dev", injected, false); err != nil {
+		t.Errorf("the project default {} of secure-aks:secrets: %v", err)
 	}
 
 	// A value in plain text, or one that no secretNames entry asks for, is refused.
@@ -361,10 +399,66 @@ func TestProjectFileDeclaresEveryKey(t *testing.T) {
 				t.Errorf("Pulumi.%s.yaml sets undeclared key %s", stack, k)
 			}
 		}
-		if len(cfg.SecretKeys) != 0 {
-			t.Errorf("Pulumi.%s.yaml holds secret values %v; set them per stack, never commit them", stack, cfg.SecretKeys)
+		if leak := plaintextSecrets(cfg); leak != "" {
+			t.Errorf("Pulumi.%s.yaml: %s", stack, leak)
 		}
 	}
+}
+
+// plaintextSecrets says what a stack's configuration holds in plain text
+// under secure-aks:secrets, or "". Ciphertext ({secure: ...}) is what the
+// docs say to commit; the project default, an empty object, holds nothing.
+func plaintextSecrets(cfg plan.StackConfig) string {
+	raw, ok := cfg.Values["secure-aks:secrets"]
+	if !ok || raw == "{}" || slices.Contains(cfg.SecretKeys, "secure-aks:secrets") {
+		return ""
+	}
+	return "secure-aks:secrets holds plain values: " + raw
+}
+
+// TestNoPlaintextSecrets checks the check: committed ciphertext passes, a
+// plain value fails.
+func TestNoPlaintextSecrets(t *testing.T) {
+	t.Parallel()
+	dev, err := os.ReadFile("../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	encrypted, err := plan.WithCiphertext(dev, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := string(dev) + "  secure-aks:secrets:\n    MyApplicationSecret: in-plain-text\n"
+	for _, tt := range []struct {
+		name, file string
+		wantLeak   bool
+	}{{"ciphertext", string(encrypted), false}, {"plain", plain, true}} {
+		cfg := loadStackText(t, "dev", tt.file)
+		if leak := plaintextSecrets(cfg); (leak != "") != tt.wantLeak {
+			t.Errorf("%s: plaintextSecrets = %q, want a leak: %v", tt.name, leak, tt.wantLeak)
+		}
+	}
+}
+
+// loadStackText loads a stack file's text as the CLI would, beside the real
+// Pulumi.yaml.
+func loadStackText(t *testing.T, stack, text string) plan.StackConfig {
+	t.Helper()
+	dir := t.TempDir()
+	project, err := os.ReadFile("../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"Pulumi.yaml": string(project), "Pulumi." + stack + ".yaml": text} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }
 
 func resourceValue(m resource.PropertyMap) resource.PropertyValue { return resource.NewProperty(m) }

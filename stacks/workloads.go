@@ -127,15 +127,42 @@ func (c *Config) validateWorkloads() error {
 			}
 		}
 		wi := c.identityArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
-		errs = append(errs, components.RenameFields(wi.Validate(), func(f string) string { return workloadKey(at, f) }))
+		// The stack derives VaultAccess from the objects, whose types the
+		// mount's rules below name by their own keys; and an invalid name is
+		// reported once, not again for the service account and the class
+		// named after it: one message per problem.
+		nameInvalid := !workloadName.MatchString(w.Name)
+		derived := func(fe *components.FieldError) bool {
+			return fe.Field == "VaultAccess" || strings.HasPrefix(fe.Field, "VaultAccess.") ||
+				(nameInvalid && fe.Value == w.Name && (fe.Field == "Name" || fe.Field == "ServiceAccountName"))
+		}
+		identityErrs := dropFieldErrors(tagCountDropped(wi.Validate()), derived)
+		errs = append(errs, components.RenameFields(identityErrs, func(f string) string { return workloadKey(at, f) }))
 		mount := mountArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
-		errs = append(errs, components.RenameFields(mount.Validate(w.Name), func(f string) string { return workloadKey(at, f) }))
+		errs = append(errs, components.RenameFields(dropFieldErrors(mount.Validate(w.Name), derived), func(f string) string { return workloadKey(at, f) }))
 	}
 	return errors.Join(errs...)
 }
 
-// workloadKey maps a WorkloadIdentity or SecretMount field to its key.
+// dropFieldErrors removes from err the FieldErrors that drop selects.
+func dropFieldErrors(err error, drop func(*components.FieldError) bool) error {
+	var keep []error
+	for _, e := range components.Unjoin(err) {
+		var fe *components.FieldError
+		if errors.As(e, &fe) && drop(fe) {
+			continue
+		}
+		keep = append(keep, e)
+	}
+	return errors.Join(keep...)
+}
+
+// workloadKey maps a WorkloadIdentity or SecretMount field to its key. Tags
+// are secure-aks:tags, which every workload carries.
 func workloadKey(at, field string) string {
+	if field == "Tags" || strings.HasPrefix(field, "Tags.") {
+		return key("t" + field[1:])
+	}
 	names := map[string]string{
 		"Kind":               "identity",
 		"Namespace":          "namespace",

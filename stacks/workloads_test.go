@@ -256,15 +256,16 @@ func TestWorkloadConfigRules(t *testing.T) {
 		{"cert must be existing", `[{"name": "a", "objects": [{"name": "tls", "type": "cert"}]}]`, `secure-aks:workloads[0].objects[0].type "cert": this stack writes only secrets`},
 		{"object type", `[{"name": "a", "objects": [{"name": "x", "type": "password", "existing": true}]}]`, `secure-aks:workloads[0].objects[0].type "password"`},
 		{"alias unique", `[{"name": "a", "objects": [{"name": "MyApplicationSecret", "alias": "s"}, {"name": "x", "alias": "s", "existing": true}]}]`, `secure-aks:workloads[0].objects[1].alias "s": file name already used`},
+		{"type error inside an object", `[{"name": "a", "objects": [{"name": "MyApplicationSecret"}, {"name": "x", "existing": "yes"}]}]`, "secure-aks:workloads[0].objects[1].existing: got a JSON string, want true or false"},
+		{"unknown key inside an object", `[{"name": "a", "objects": [{"name": "MyApplicationSecret", "alais": "s"}]}]`, "secure-aks:workloads[0].objects[0].alais: unknown key"},
+		{"objects not a list", `[{"name": "a", "objects": {"name": "MyApplicationSecret"}}]`, "secure-aks:workloads[0].objects: got a JSON object, want a list"},
 		{"pfx for certs", `[{"name": "a", "objects": [{"name": "tls", "type": "cert", "format": "pfx", "existing": true}]}]`, `secure-aks:workloads[0].objects[0].format "pfx"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			_, rec, err := runStack(t, "test", minimal(map[string]string{"secure-aks:vault": withSecret, "secure-aks:workloads": tt.workloads}), true)
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("error does not contain %q:\n%v", tt.wantErr, err)
-			}
+			wantOneProblem(t, err, tt.wantErr)
 			if rec != nil && len(rec.Resources()) != 0 {
 				t.Errorf("%d resources registered, want 0", len(rec.Resources()))
 			}

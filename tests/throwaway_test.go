@@ -7,6 +7,7 @@ package tests
 import (
 	"fmt"
 	"maps"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -27,7 +28,16 @@ func TestThrowawayConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	file, err := w.Write(t.TempDir())
+	// The live test writes the file beside the real Pulumi.yaml; so does this.
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join("..", "Pulumi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	file, err := w.Write(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,9 +28,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/stacks"
@@ -149,38 +149,23 @@ func writeDiff(old, new *plan.Plan, format string, w io.Writer) error {
 	return d.WriteText(w)
 }
 
-// Plan runs the program for one stack of the project in dir.
+// Plan runs the program for one stack of the project in dir, with the
+// stack's configuration as the Pulumi CLI would hand it to the program.
 func Plan(dir, stack string) (*plan.Plan, error) {
-	project, err := projectName(dir + "/Pulumi.yaml")
+	cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := plan.LoadStackFile(fmt.Sprintf("%s/Pulumi.%s.yaml", dir, stack))
-	if err != nil {
-		return nil, err
-	}
-	p, _, err := plan.Run(project, stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
+	p, _, err := planConfig(stack, cfg)
+	return p, err
+}
+
+// planConfig runs the program for one stack with cfg.
+func planConfig(stack string, cfg plan.StackConfig) (*plan.Plan, *plan.Recorder, error) {
+	return plan.Run(cfg.Project, stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
 		return stacks.Program(stacks.Options{
 			LoadOptions: stacks.LoadOptions{PlaceholderSecrets: true},
 			OnExport:    export,
 		})
 	})
-	return p, err
-}
-
-func projectName(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", err
-	}
-	var doc struct {
-		Name string `yaml:"name"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	if doc.Name == "" {
-		return "", errors.New(path + ": has no name")
-	}
-	return doc.Name, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -72,9 +73,6 @@ func TestGoldenPlans(t *testing.T) {
 			}
 			if p.Stack != stack || len(p.Resources) == 0 || len(p.Outputs) == 0 {
 				t.Errorf("plan = %+v", p)
-			}
-			if strings.Contains(out.String(), "s3cr3t") || strings.Contains(out.String(), "BEGIN") {
-				t.Error("plan shows a secret value")
 			}
 		})
 	}
@@ -373,4 +371,128 @@ func firstDiff(want, got string) string {
 		}
 	}
 	return ""
+}
+
+// TestPlanShowsNoSecretValue plants a known secret value and lets the
+// recorder answer with a kubeconfig, checks that both reached the program,
+// and that no output format shows either.
+func TestPlanShowsNoSecretValue(t *testing.T) {
+	const planted = "planted-secret-value-7f3a9c"
+	cfg, err := plan.LoadStackFile("../../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Values["secure-aks:secrets"] = `{"MyApplicationSecret": "` + planted + `"}`
+	cfg.SecretKeys = append(cfg.SecretKeys, "secure-aks:secrets")
+	p, rec, err := planConfig("dev", cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both reached the program: the secret as the vault secret's value, the
+	// kubeconfig as the Kubernetes provider's.
+	secret, err := plan.Find(rec.Resources(), "keyvault:Secret", "vault-MyApplicationSecret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := secret.Input("properties.value"); v != planted {
+		t.Fatalf("the planted value did not reach the vault secret: %v", v)
+	}
+	provider, err := plan.Find(rec.Resources(), "pulumi:providers:kubernetes", "aks-k8s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kubeconfig, _ := provider.Input("kubeconfig")
+	credential := "client-key-data: " + plan.FakeClientKeyData
+	if s, _ := kubeconfig.(string); !strings.Contains(s, credential) {
+		t.Fatalf("the provider's kubeconfig holds no credential %q:\n%v", credential, kubeconfig)
+	}
+
+	var rendered strings.Builder
+	for _, write := range []func(io.Writer) error{p.WriteJSON, p.WriteText, p.WriteMarkdown} {
+		if err := write(&rendered); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, leak := range []string{planted, plan.FakeClientKeyData, "client-key-data", "apiVersion: v1\nkind: Config"} {
+		if strings.Contains(rendered.String(), leak) {
+			t.Errorf("the plan shows %q", leak)
+		}
+	}
+}
+
+// TestStackFileLoadedAsTheCLIDoes checks that the plan reads a stack file as
+// `pulumi up` does: required keys, project defaults, declared types, and
+// encrypted values.
+func TestStackFileLoadedAsTheCLIDoes(t *testing.T) {
+	project, err := os.ReadFile("../../Pulumi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := os.ReadFile("../../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCiphertext, err := plan.WithCiphertext(dev, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "committed as ciphertext"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		project string
+		stack   string
+		wantErr string
+	}{
+		{name: "only the location: every other key is optional", stack: "config:\n  azure-native:location: eastus\n"},
+		{name: "a key the project declares without a default is required",
+			project: string(project) + "  extra:\n    type: string\n    description: required\n",
+			stack:   "config:\n  azure-native:location: eastus\n", wantErr: "Stack 'cli' is missing configuration value 'extra'"},
+		{name: "null where a list is declared", stack: "config:\n  azure-native:location: eastus\n  secure-aks:workloads: null\n",
+			wantErr: "Stack 'cli' with configuration key 'workloads' must be of type 'array<object>'"},
+		{name: "a string where an object is declared", stack: "config:\n  azure-native:location: eastus\n  secure-aks:vault: kv1\n",
+			wantErr: "Stack 'cli' with configuration key 'vault' must be of type 'object'"},
+		{name: "committed ciphertext", stack: string(withCiphertext)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.project == "" {
+				tt.project = string(project)
+			}
+			writeFile(t, filepath.Join(dir, "Pulumi.yaml"), []byte(tt.project))
+			writeFile(t, filepath.Join(dir, "Pulumi.cli.yaml"), []byte(tt.stack))
+			var out bytes.Buffer
+			err := run([]string{"-dir", dir, "-stack", "cli", "-format", "json"}, &out)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Errorf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi.cli.yaml"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Project defaults arrive as plain values.
+			if cfg.Values["secure-aks:workloads"] == "" || slices.Contains(cfg.SecretKeys, "secure-aks:workloads") {
+				t.Errorf("secure-aks:workloads = %q (secret keys %v); want the project default, plain", cfg.Values["secure-aks:workloads"], cfg.SecretKeys)
+			}
+			if strings.Contains(tt.stack, "secure:") {
+				if !slices.Contains(cfg.SecretKeys, "secure-aks:secrets") {
+					t.Errorf("secret keys %v lack secure-aks:secrets", cfg.SecretKeys)
+				}
+				var secrets map[string]string
+				if err := json.Unmarshal([]byte(cfg.Values["secure-aks:secrets"]), &secrets); err != nil || secrets["MyApplicationSecret"] != plan.Placeholder {
+					t.Errorf("secure-aks:secrets = %s (%v), want the placeholder", cfg.Values["secure-aks:secrets"], err)
+				}
+				for _, ct := range regexp.MustCompile(`secure: (\S+)`).FindAllStringSubmatch(tt.stack, -1) {
+					if strings.Contains(out.String(), ct[1]) {
+						t.Errorf("the plan shows the ciphertext %s", ct[1])
+					}
+				}
+			}
+		})
+	}
 }

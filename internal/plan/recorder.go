@@ -27,6 +27,9 @@ const (
 	// AKSServerAppID is the well-known application ID of the AKS AAD server,
 	// as it appears in exec kubeconfigs.
 	AKSServerAppID = "6dae42f8-4368-4678-94ff-3960e28e3630"
+	// FakeClientKeyData is the client key in the fake admin kubeconfig: a
+	// credential that must never show in a plan.
+	FakeClientKeyData = "cGxhbi1mYWtlLWtleQ=="
 )
 
 // Resource is one registered resource.
@@ -402,8 +405,8 @@ users:
 - name: clusterAdmin_%[1]s
   user:
     client-certificate-data: cGxhbi1mYWtlLWNlcnQ=
-    client-key-data: cGxhbi1mYWtlLWtleQ==
-`, cluster)
+    client-key-data: %[2]s
+`, cluster, FakeClientKeyData)
 }
 
 func execKubeconfig(cluster string) string {

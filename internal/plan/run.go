@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
-	"gopkg.in/yaml.v3"
 )
 
 // Placeholder replaces every encrypted value of a stack file: the plan has no
@@ -21,6 +24,8 @@ const Placeholder = "<plan placeholder: encrypted value>"
 // program: one string per key (objects and lists as JSON), plus the keys that
 // hold secrets.
 type StackConfig struct {
+	// Project is the project's name, from Pulumi.yaml.
+	Project    string
 	Values     map[string]string
 	SecretKeys []string
 }
@@ -66,66 +71,166 @@ func Run(project, stack string, cfg StackConfig, program func(export func(string
 	return p, rec, nil
 }
 
-// LoadStackFile reads Pulumi.STACK.yaml as the engine would pass it to the
-// program. Encrypted values ({secure: ...}), at any depth, become Placeholder
-// and mark their top-level key secret.
+// LoadStackFile reads Pulumi.STACK.yaml, and the Pulumi.yaml beside it, as
+// the Pulumi CLI hands them to a program on `pulumi up` (pulumi/pulumi
+// pkg/workspace/config.go, ValidateStackConfigAndApplyProjectConfig; see
+// docs/azure-facts.md#pulumi-specifics):
+//   - the stack file and the project are parsed by the SDK's own loaders;
+//   - a key the project declares in its own namespace with neither default
+//     nor value is required, and a stack without it is refused;
+//   - a project default is injected, as a plain (not secret) value, for
+//     every declared key the stack does not set;
+//   - stack values are type-checked against the declared types;
+//   - encrypted values ({secure: ...}, at any depth) are "decrypted" to
+//     Placeholder (the plan has no key) and mark their top-level key secret.
 func LoadStackFile(path string) (StackConfig, error) {
-	data, err := os.ReadFile(path)
+	base := filepath.Base(path)
+	stack := strings.TrimSuffix(strings.TrimPrefix(base, "Pulumi."), filepath.Ext(base))
+	if _, err := os.Stat(path); err != nil {
+		return StackConfig{}, err
+	}
+	proj, err := workspace.LoadProject(filepath.Join(filepath.Dir(path), "Pulumi.yaml"))
 	if err != nil {
 		return StackConfig{}, err
 	}
-	var doc struct {
-		Config map[string]any `yaml:"config"`
+	ps, err := workspace.LoadProjectStack(nil, proj, path)
+	if err != nil {
+		return StackConfig{}, fmt.Errorf("%s: %w", base, err)
 	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return StackConfig{}, fmt.Errorf("%s: %w", filepath.Base(path), err)
+	if err := applyProjectConfig(stack, proj, ps.Config); err != nil {
+		return StackConfig{}, err
 	}
-	cfg := StackConfig{Values: map[string]string{}}
-	for k, v := range doc.Config {
-		v, secret := unsecure(v)
-		if secret {
-			cfg.SecretKeys = append(cfg.SecretKeys, k)
-		}
-		switch v := v.(type) {
-		case string:
-			cfg.Values[k] = v
-		case map[string]any, []any:
-			b, err := json.Marshal(v)
-			if err != nil {
-				return StackConfig{}, fmt.Errorf("%s: %s: %w", filepath.Base(path), k, err)
-			}
-			cfg.Values[k] = string(b)
-		default:
-			cfg.Values[k] = fmt.Sprint(v)
-		}
+	values, err := ps.Config.Decrypt(placeholderDecrypter{})
+	if err != nil {
+		return StackConfig{}, fmt.Errorf("%s: %w", base, err)
+	}
+	cfg := StackConfig{Project: proj.Name.String(), Values: map[string]string{}}
+	for k, v := range values {
+		cfg.Values[k.String()] = v
+	}
+	for _, k := range ps.Config.SecureKeys() {
+		cfg.SecretKeys = append(cfg.SecretKeys, k.String())
 	}
 	slices.Sort(cfg.SecretKeys)
 	return cfg, nil
 }
 
-// unsecure replaces {secure: ...} values with Placeholder and says whether it
-// found any.
-func unsecure(v any) (any, bool) {
-	switch v := v.(type) {
-	case map[string]any:
-		if _, ok := v["secure"]; ok && len(v) == 1 {
-			return Placeholder, true
+// applyProjectConfig is what the CLI does to a stack's configuration before
+// `pulumi up` runs the program, with the CLI's own messages: required keys,
+// project defaults, declared types. It mirrors pulumi/pulumi v3.256.0
+// pkg/workspace/config.go (mergeConfig with validate=true), which is not a
+// dependency of this module.
+func applyProjectConfig(stack string, proj *workspace.Project, cfg config.Map) error {
+	name := proj.Name.String()
+	var missing []string
+	for _, declared := range slices.Sorted(maps.Keys(proj.Config)) {
+		decl := proj.Config[declared]
+		key, err := configKey(name, declared)
+		if err != nil {
+			return err
 		}
-		found := false
-		out := map[string]any{}
-		for k, e := range v {
-			e, s := unsecure(e)
-			out[k], found = e, found || s
+		_, onStack, err := cfg.Get(key, true)
+		if err != nil {
+			return err
 		}
-		return out, found
-	case []any:
-		found := false
-		out := make([]any, len(v))
-		for i, e := range v {
-			e, s := unsecure(e)
-			out[i], found = e, found || s
+		switch {
+		case onStack:
+		case decl.Value == nil && decl.Default == nil:
+			if key.Namespace() == name {
+				missing = append(missing, declared)
+			}
+		default:
+			value := decl.Default
+			if value == nil {
+				value = decl.Value
+			}
+			v, err := configValue(value)
+			if err != nil {
+				return fmt.Errorf("project config %s: %w", declared, err)
+			}
+			if err := cfg.Set(key, v, true); err != nil {
+				return err
+			}
 		}
-		return out, found
 	}
-	return v, false
+	if len(missing) > 0 {
+		noun, list := "value", "'"+missing[0]+"'"
+		if n := len(missing); n > 1 {
+			quoted := make([]string, n)
+			for i, k := range missing {
+				quoted[i] = "'" + k + "'"
+			}
+			noun, list = "values", strings.Join(quoted[:n-1], ", ")+" and "+quoted[n-1]
+		}
+		return fmt.Errorf("Stack '%s' is missing configuration %s %s", stack, noun, list)
+	}
+	for _, declared := range slices.Sorted(maps.Keys(proj.Config)) {
+		decl := proj.Config[declared]
+		if !decl.IsExplicitlyTyped() {
+			continue
+		}
+		key, _ := configKey(name, declared)
+		v, _, err := cfg.Get(key, true)
+		if err != nil {
+			return err
+		}
+		if decl.Secret && !v.Secure() {
+			return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, declared)
+		}
+		plain, err := v.Value(placeholderDecrypter{})
+		if err != nil {
+			return err
+		}
+		var content any = plain
+		if v.Object() {
+			if err := json.Unmarshal([]byte(plain), &content); err != nil {
+				return err
+			}
+		}
+		if !workspace.ValidateConfigValue(*decl.Type, decl.Items, content) {
+			return fmt.Errorf("Stack '%s' with configuration key '%s' must be of type '%s'", stack, declared, workspace.InferFullTypeName(*decl.Type, decl.Items))
+		}
+	}
+	return nil
+}
+
+// configKey namespaces a declared key with the project, as the CLI does.
+func configKey(project, declared string) (config.Key, error) {
+	if strings.Contains(declared, ":") {
+		return config.ParseKey(declared)
+	}
+	return config.MustMakeKey(project, declared), nil
+}
+
+// configValue turns a project default into a stack value, as the CLI does:
+// strings, numbers and booleans as text, anything else as a JSON object.
+func configValue(raw any) (config.Value, error) {
+	switch raw.(type) {
+	case string, int, bool:
+		return config.NewValue(fmt.Sprint(raw)), nil
+	}
+	simple, err := workspace.SimplifyMarshalledValue(raw)
+	if err != nil {
+		return config.Value{}, err
+	}
+	b, err := json.Marshal(simple)
+	if err != nil {
+		return config.Value{}, err
+	}
+	return config.NewObjectValue(string(b)), nil
+}
+
+// placeholderDecrypter "decrypts" every ciphertext to Placeholder.
+type placeholderDecrypter struct{}
+
+func (placeholderDecrypter) DecryptValue(context.Context, string) (string, error) {
+	return Placeholder, nil
+}
+
+func (placeholderDecrypter) BatchDecrypt(_ context.Context, ciphertexts []string) ([]string, error) {
+	out := make([]string, len(ciphertexts))
+	for i := range out {
+		out[i] = Placeholder
+	}
+	return out, nil
 }
