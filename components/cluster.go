@@ -56,7 +56,10 @@ type ClusterArgs struct {
 	// Name is the cluster's Azure name. Optional: if empty the provider names it
 	// from the component name with a random suffix. If given: 1-63 letters,
 	// digits, underscores and hyphens, starting and ending with a letter or
-	// digit. Changing it replaces the cluster.
+	// digit. The DNS prefix, which allows no underscore and 54 characters, is
+	// derived from it: underscores become hyphens and it is cut to 54
+	// characters (docs/azure-facts.md#cluster-names-and-dns-prefix). Changing
+	// it replaces the cluster.
 	Name string
 	// KubernetesVersion is MAJOR.MINOR or MAJOR.MINOR.PATCH. Optional: by
 	// default AKS's default version at creation. Raising it upgrades in place.
@@ -216,8 +219,9 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err := ctx.RegisterComponentResource(ClusterType, name, c, opts...); err != nil {
 		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
 	}
+	child := childOptions(c, opts)
 
-	aks, err := containerservice.NewManagedCluster(ctx, name, a.managedClusterArgs(name), pulumi.Parent(c))
+	aks, err := containerservice.NewManagedCluster(ctx, name, a.managedClusterArgs(name), child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
 	}
@@ -228,7 +232,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		// A rotated kubeconfig must not replace the provider and every object
 		// under it (AZURE-FACTS.md, Pulumi specifics).
 		ClusterIdentifier: aks.ID().ToStringOutput(),
-	}, pulumi.Parent(c))
+	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster %q: kubernetes provider: %w", name, err)
 	}
@@ -260,14 +264,10 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 // managedClusterArgs maps defaulted, validated args onto the ARM resource.
 func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedClusterArgs {
-	dnsPrefix := a.Name
-	if dnsPrefix == "" {
-		dnsPrefix = sanitizeAlnum(name, 40)
-	}
 	mc := &containerservice.ManagedClusterArgs{
 		ResourceGroupName: a.ResourceGroupName,
 		Location:          a.Location,
-		DnsPrefix:         pulumi.String(dnsPrefix),
+		DnsPrefix:         pulumi.String(dnsPrefix(a.Name, name)),
 		Identity: &containerservice.ManagedClusterIdentityArgs{
 			Type: containerservice.ResourceIdentityTypeSystemAssigned,
 		},

@@ -49,7 +49,8 @@ func ExampleNewCluster() {
 	// addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval = 1m
 }
 
-// A vault with RBAC, purge protection and one secret, written by the deployer.
+// A vault with RBAC, purge protection and one secret. The secret is written
+// through ARM: nobody gets standing data-plane access to read it.
 func ExampleNewVault() {
 	program := func(ctx *pulumi.Context) error {
 		vault, err := components.NewVault(ctx, "kv", &components.VaultArgs{
@@ -59,7 +60,6 @@ func ExampleNewVault() {
 			Secrets: map[string]pulumi.StringInput{
 				"MyApplicationSecret": pulumi.ToSecret(pulumi.String("from config")).(pulumi.StringOutput),
 			},
-			DeployerObjectID: pulumi.String("00000000-0000-0000-0000-00000000bbbb"),
 		})
 		if err != nil {
 			return err
@@ -82,7 +82,6 @@ func ExampleNewVault() {
 	secret, _ := plan.Find(rec.Resources(), ":Secret", "kv-MyApplicationSecret")
 	fmt.Println("rbac:", rbac, "purge protection:", purge, "value secret:", secret.IsSecretInput("properties.value"))
 	// Output:
-	// azure-native:authorization/v20220401:RoleAssignment::kv-deployer-secrets-officer
 	// azure-native:keyvault:Secret::kv-MyApplicationSecret
 	// azure-native:keyvault:Vault::kv
 	// secure-aks:index:Vault::kv

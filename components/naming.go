@@ -25,6 +25,62 @@ func deterministicGUID(parts ...string) string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", s[0:4], s[4:6], s[6:8], s[8:10], s[10:16])
 }
 
+// roleAssignmentName is ARM's guid(scope, principalId, roleDefinitionId)
+// convention for a role assignment's name, compared case-insensitively as ARM
+// compares IDs (docs/azure-facts.md#names-azure-holds-unique).
+func roleAssignmentName(scope, principalID, roleDefinitionID string) string {
+	return deterministicGUID(strings.ToLower(scope), strings.ToLower(principalID), strings.ToLower(roleDefinitionID))
+}
+
+// derivedVaultName is a vault name of at most 24 characters, unique per
+// subscription, resource group, project, stack and component, as ARM's
+// uniqueString(subscription().id, resourceGroup().id): "kv", up to 13 letters
+// and digits of the component name, "-", 8 hex characters of the hash.
+func derivedVaultName(component, subscriptionID, resourceGroup, project, stack string) string {
+	scope := strings.ToLower("/subscriptions/" + subscriptionID + "/resourceGroups/" + resourceGroup)
+	return "kv" + sanitizeAlnum(component, 13) + "-" + shortHash(8, scope, project, stack, component)
+}
+
+// MaxDNSPrefixLength is the longest DNS prefix AKS accepts
+// (docs/azure-facts.md#cluster-names-and-dns-prefix).
+const MaxDNSPrefixLength = 54
+
+// dnsPrefix derives a cluster's DNS prefix: 1-54 letters, digits and
+// hyphens, starting and ending with a letter or digit. From an explicit
+// cluster name (which may hold underscores and 63 characters), underscores
+// become hyphens and the name is cut to 54 characters; an auto-named cluster
+// takes the letters and digits of its component name, or "aks". Every name
+// that was already a valid prefix is kept as it is, so no existing cluster
+// is replaced.
+func dnsPrefix(clusterName, component string) string {
+	if clusterName == "" {
+		if p := sanitizeAlnum(component, 40); p != "" {
+			return p
+		}
+		return "aks"
+	}
+	p := strings.ReplaceAll(clusterName, "_", "-")
+	if len(p) > MaxDNSPrefixLength {
+		p = p[:MaxDNSPrefixLength]
+	}
+	return strings.TrimRight(p, "-")
+}
+
+// MaxApplicationDisplayNameLength is Entra's limit on an application's
+// display name (docs/azure-facts.md#other-name-limits).
+const MaxApplicationDisplayNameLength = 256
+
+// applicationDisplayName is the default display name of a workload's Entra
+// application: PROJECT-STACK-NAME, cut with a hash suffix to fit Entra's
+// limit.
+func applicationDisplayName(project, stack, name string) string {
+	n := project + "-" + stack + "-" + name
+	if len(n) > MaxApplicationDisplayNameLength {
+		n = n[:MaxApplicationDisplayNameLength-9] + "-" + shortHash(8, project, stack, name)
+	}
+	return n
+}
+
 // shortHash returns n hex characters of the SHA-256 of the parts.
 func shortHash(n int, parts ...string) string {
 	sum := sha256.Sum256([]byte(strings.Join(parts, "/")))

@@ -308,7 +308,7 @@ func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opt
 			Labels:    pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("pulumi"), "app.kubernetes.io/part-of": pulumi.String("secure-aks")},
 		},
 		OtherFields: kubernetes.UntypedArgs{"spec": spec},
-	}, pulumi.Parent(m))
+	}, childOptions(m, opts)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating secret mount %q: %w", name, err)
 	}

@@ -3,6 +3,7 @@ package components
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20220401"
@@ -60,8 +61,13 @@ type VaultArgs struct {
 	// Changed in place.
 	TenantID pulumi.StringInput
 	// Name is the globally unique vault name. Optional: if empty, a name of at
-	// most 24 characters is derived from the project, stack and component name
-	// ("kv" + name + 8 hex characters), stable across deployments. If given:
+	// most 24 characters is derived from where the vault lives, as ARM's
+	// uniqueString(subscription().id, resourceGroup().id) does: "kv", up to 13
+	// letters and digits of the component name, "-", and 8 hex characters of
+	// a hash of the subscription ID, the resource group, the project, the
+	// stack and the component name (docs/azure-facts.md#names-azure-holds-unique).
+	// It is stable across deployments, and differs between subscriptions and
+	// resource groups whatever the Pulumi backend or organization. If given:
 	// 3-24 letters, digits and hyphens, starting with a letter, ending with a
 	// letter or digit, no two hyphens in a row. A deleted vault's name stays
 	// reserved for SoftDeleteRetentionDays. Changing it replaces the vault.
@@ -98,15 +104,19 @@ type VaultArgs struct {
 	// Adding a secret never renames the others; a changed value makes a new
 	// secret version.
 	Secrets map[string]pulumi.StringInput
-	// DeployerObjectID is the object ID of the identity running Pulumi. When
-	// set, it is granted what writing secrets needs: Key Vault Secrets Officer
-	// on this vault in RBAC mode, or an access policy for secrets otherwise.
-	// Optional: without it, that grant is the caller's job.
-	DeployerObjectID pulumi.StringInput
-	// DeployerPrincipalType is the kind of DeployerObjectID: "User",
-	// "ServicePrincipal" (CI, managed identities) or "Group". ARM rejects a
-	// role assignment whose principal type does not match. Default "User".
-	DeployerPrincipalType string
+	// SecretsOfficerObjectID is an identity granted standing data-plane access
+	// to every secret: Key Vault Secrets Officer on this vault in RBAC mode,
+	// or an access policy with get, list, set, delete and recover otherwise.
+	// Optional, and not needed to write Secrets: they are written through
+	// ARM, the management plane (docs/azure-facts.md#writing-and-deleting-secrets).
+	// Set it only for an identity that must use the data plane, such as
+	// `az keyvault secret set`. Changing it replaces that grant.
+	SecretsOfficerObjectID pulumi.StringInput
+	// SecretsOfficerPrincipalType is the kind of SecretsOfficerObjectID:
+	// "User", "ServicePrincipal" (CI, managed identities) or "Group". ARM
+	// rejects a role assignment whose principal type does not match. Default
+	// "User". Changing it replaces the grant.
+	SecretsOfficerPrincipalType string
 	// Tags are set on the vault. Optional. At most 50; Azure's tag-name rules.
 	// Changed in place.
 	Tags map[string]string
@@ -129,6 +139,21 @@ type Vault struct {
 	// SecretURIs maps each secret name in VaultArgs.Secrets to its URI
 	// (without version).
 	SecretURIs pulumi.StringMapOutput
+
+	secrets map[string]pulumi.Resource
+}
+
+// Secrets returns the secret resources this vault writes for the given
+// names, for a pod that mounts them to wait on (pulumi.DependsOn). Names it
+// does not write (objects that exist already) are skipped.
+func (v *Vault) Secrets(names ...string) []pulumi.Resource {
+	var out []pulumi.Resource
+	for _, n := range names {
+		if s, ok := v.secrets[n]; ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 var (
@@ -154,8 +179,8 @@ func (a VaultArgs) withDefaults() VaultArgs {
 	if a.NetworkDefaultAction == "" {
 		a.NetworkDefaultAction = DefaultNetworkDefaultAction
 	}
-	if a.DeployerPrincipalType == "" {
-		a.DeployerPrincipalType = "User"
+	if a.SecretsOfficerPrincipalType == "" {
+		a.SecretsOfficerPrincipalType = "User"
 	}
 	return a
 }
@@ -210,8 +235,8 @@ func (a VaultArgs) Validate() error {
 	if a.NetworkDefaultAction != "Allow" && a.NetworkDefaultAction != "Deny" {
 		fe.add("NetworkDefaultAction", a.NetworkDefaultAction, `must be "Allow" or "Deny"`)
 	}
-	if !validPrincipalType(a.DeployerPrincipalType) {
-		fe.add("DeployerPrincipalType", a.DeployerPrincipalType, `must be "User", "ServicePrincipal" or "Group"`)
+	if !validPrincipalType(a.SecretsOfficerPrincipalType) {
+		fe.add("SecretsOfficerPrincipalType", a.SecretsOfficerPrincipalType, `must be "User", "ServicePrincipal" or "Group"`)
 	}
 	for i, r := range a.AllowedIPRanges {
 		if msg := checkIPv4Range(r); msg != "" {
@@ -237,14 +262,20 @@ func (a VaultArgs) Validate() error {
 	return fe.err()
 }
 
-// vaultName returns the explicit name, or a stable generated one of at most 24
-// characters: "kv" + up to 13 letters and digits of the component name + "-" +
-// 8 hex characters of a hash of organization, project, stack and name.
-func vaultName(ctx *pulumi.Context, name, explicit string) string {
-	if explicit != "" {
-		return explicit
+// vaultName returns the explicit name, or the derived one (VaultArgs.Name):
+// the subscription comes from the provider the vault is created with.
+func (a VaultArgs) vaultName(ctx *pulumi.Context, name string, parent pulumi.Resource) (pulumi.StringInput, error) {
+	if a.Name != "" {
+		return pulumi.String(a.Name), nil
 	}
-	return "kv" + sanitizeAlnum(name, 13) + "-" + shortHash(8, ctx.Organization(), ctx.Project(), ctx.Stack(), name)
+	client, err := GetClientConfig(ctx, pulumi.Parent(parent))
+	if err != nil {
+		return nil, err
+	}
+	project, stack := ctx.Project(), ctx.Stack()
+	return a.ResourceGroupName.ToStringOutput().ApplyT(func(rg string) string {
+		return derivedVaultName(name, client.SubscriptionID, rg, project, stack)
+	}).(pulumi.StringOutput), nil
 }
 
 // publicNetworkAccess follows from the network rules: a vault that denies by
@@ -270,6 +301,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	if err := ctx.RegisterComponentResource(VaultType, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
+	child := childOptions(v, opts)
 
 	props := &keyvault.VaultPropertiesArgs{
 		TenantId: a.TenantID,
@@ -282,8 +314,11 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		SoftDeleteRetentionInDays: pulumi.Int(a.SoftDeleteRetentionDays),
 		PublicNetworkAccess:       pulumi.String(a.publicNetworkAccess()),
 		NetworkAcls: &keyvault.NetworkRuleSetArgs{
-			DefaultAction:       pulumi.String(a.NetworkDefaultAction),
-			Bypass:              pulumi.String("AzureServices"),
+			DefaultAction: pulumi.String(a.NetworkDefaultAction),
+			// Nothing here needs trusted Microsoft services: AKS is not one,
+			// and ARM writes of secrets do not pass the vault's firewall
+			// (docs/azure-facts.md#key-vault-network).
+			Bypass:              pulumi.String("None"),
 			IpRules:             ipRules(a.AllowedIPRanges),
 			VirtualNetworkRules: subnetRules(a.SubnetIDs),
 		},
@@ -292,44 +327,46 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		// The API refuses false; leaving it unset is "off".
 		props.EnablePurgeProtection = pulumi.Bool(true)
 	}
-	// Access policies are never inline: the deployer's and every workload's
-	// are standalone AccessPolicy resources. The provider's maintainers warn
-	// that mixing inline and standalone policies makes them overwrite each
-	// other (pulumi/pulumi-azure-native#594).
-	writesSecrets := len(a.Secrets) > 0 && a.DeployerObjectID != nil
+	vaultName, err := a.vaultName(ctx, name, v)
+	if err != nil {
+		return nil, fmt.Errorf("creating vault %q: %w", name, err)
+	}
 	kv, err := keyvault.NewVault(ctx, name, &keyvault.VaultArgs{
 		ResourceGroupName: a.ResourceGroupName,
 		Location:          a.Location,
-		VaultName:         pulumi.String(vaultName(ctx, name, a.Name)),
+		VaultName:         vaultName,
 		Properties:        props,
 		Tags:              toStringMap(a.Tags),
-	}, pulumi.Parent(v))
+	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
 	vaultID := kv.ID().ToStringOutput()
 
-	secretOpts := []pulumi.ResourceOption{pulumi.Parent(v)}
-	if writesSecrets && a.Authorization == VaultAuthorizationAccessPolicy {
-		perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
-		policy, err := newAccessPolicy(ctx, name+"-deployer-policy", vaultID, a.TenantID, a.DeployerObjectID, perms, pulumi.Parent(v))
+	// Access policies are never inline: the officer's and every workload's
+	// are standalone AccessPolicy resources. The provider's maintainers warn
+	// that mixing inline and standalone policies makes them overwrite each
+	// other (pulumi/pulumi-azure-native#594).
+	if a.SecretsOfficerObjectID != nil {
+		if a.Authorization == VaultAuthorizationAccessPolicy {
+			perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
+			_, err = newAccessPolicy(ctx, name+"-secrets-officer-policy", vaultID, a.TenantID, a.SecretsOfficerObjectID, perms, child...)
+		} else {
+			_, err = NewVaultRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, RoleKeyVaultSecretsOfficer, child...)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("creating vault %q: %w", name, err)
 		}
-		secretOpts = append(secretOpts, pulumi.DependsOn([]pulumi.Resource{policy}))
-	}
-	if writesSecrets && a.Authorization == VaultAuthorizationRBAC {
-		// The deployer writes the secrets; in RBAC mode it needs Secrets Officer
-		// on this vault or it gets 403 (AZURE-FACTS.md, Key Vault). The role
-		// takes minutes to propagate: a first write may still see 403, and a
-		// second `pulumi up` succeeds.
-		officer, err := NewVaultRoleAssignment(ctx, name+"-deployer-secrets-officer", vaultID, a.DeployerObjectID, a.DeployerPrincipalType, RoleKeyVaultSecretsOfficer, pulumi.Parent(v))
-		if err != nil {
-			return nil, fmt.Errorf("creating vault %q: %w", name, err)
-		}
-		secretOpts = append(secretOpts, pulumi.DependsOn([]pulumi.Resource{officer}))
 	}
 
+	// Secrets are written through ARM and wait on no data-plane grant. ARM
+	// cannot delete one, and azure-native deletes them through the data plane
+	// (docs/azure-facts.md#writing-and-deleting-secrets), which needs a
+	// data-plane role and network reach the deployer need not have. So a
+	// secret removed from Secrets, or destroyed with the vault, is left to
+	// the vault: deleting the vault soft-deletes everything in it.
+	secretOpts := append(slices.Clone(child), pulumi.RetainOnDelete(true))
+	v.secrets = map[string]pulumi.Resource{}
 	uris := pulumi.StringMap{}
 	for _, sn := range sortedKeys(a.Secrets) {
 		s, err := keyvault.NewSecret(ctx, name+"-"+sn, &keyvault.SecretArgs{
@@ -343,6 +380,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		if err != nil {
 			return nil, fmt.Errorf("creating vault %q: secret %q: %w", name, sn, err)
 		}
+		v.secrets[sn] = s
 		uris[sn] = s.Properties.SecretUri()
 	}
 
@@ -365,21 +403,34 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 
 // NewVaultRoleAssignment assigns a built-in role (roleID, a GUID) to a
 // principal, scoped to exactly one vault: never the resource group or the
-// subscription (AZURE-FACTS.md, Key Vault). The assignment name is a GUID
-// derived from the logical name, so it is stable across deployments.
+// subscription (docs/azure-facts.md#key-vault-access).
+//
+// Role-assignment names must be unique in the whole Entra tenant, whatever
+// their scope (docs/azure-facts.md#names-azure-holds-unique). The name is
+// therefore ARM's convention, a deterministic GUID of the scope, the
+// principal and the role definition: stable across deployments, and
+// different for every vault and principal whichever stack, backend or
+// organization creates it. A replacement deletes the old assignment first:
+// Azure refuses a second assignment of the same role to the same principal
+// on the same scope.
+//
 // principalType is "ServicePrincipal", "User" or "Group"; it must match the
 // principal, or ARM answers UnmatchedPrincipalType.
 func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
-	args := &authorization.RoleAssignmentArgs{
-		Scope:              vaultID,
-		PrincipalId:        principalID,
-		RoleDefinitionId:   vaultID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput),
-		RoleAssignmentName: pulumi.String(deterministicGUID(ctx.Project(), ctx.Stack(), name, roleID)),
-		PrincipalType:      pulumi.String(principalType),
-	}
 	if !validPrincipalType(principalType) {
 		return nil, fmt.Errorf("role assignment %q: principal type %q: must be \"User\", \"ServicePrincipal\" or \"Group\"", name, principalType)
 	}
+	roleDefinition := vaultID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput)
+	args := &authorization.RoleAssignmentArgs{
+		Scope:            vaultID,
+		PrincipalId:      principalID,
+		RoleDefinitionId: roleDefinition,
+		RoleAssignmentName: pulumi.All(vaultID, principalID, roleDefinition).ApplyT(func(v []any) string {
+			return roleAssignmentName(v[0].(string), v[1].(string), v[2].(string))
+		}).(pulumi.StringOutput),
+		PrincipalType: pulumi.String(principalType),
+	}
+	opts = append(slices.Clone(opts), pulumi.DeleteBeforeReplace(true))
 	ra, err := authorization.NewRoleAssignment(ctx, name, args, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("role assignment %q: %w", name, err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
 func validVaultArgs() VaultArgs {
@@ -18,7 +20,7 @@ func TestVaultArgsDefaults(t *testing.T) {
 	got := caller.withDefaults()
 	if got.SKU != "standard" || got.Authorization != VaultAuthorizationRBAC || got.SoftDeleteRetentionDays != 90 ||
 		got.NetworkDefaultAction != "Deny" || got.PurgeProtectionEnabled == nil || !*got.PurgeProtectionEnabled ||
-		got.DeployerPrincipalType != "User" {
+		got.SecretsOfficerPrincipalType != "User" {
 		t.Errorf("defaults = %+v", got)
 	}
 	if caller.SKU != "" || caller.PurgeProtectionEnabled != nil || caller.SoftDeleteRetentionDays != 0 {
@@ -62,7 +64,7 @@ func TestVaultArgsValidate(t *testing.T) {
 			a.NetworkDefaultAction, a.AllowedIPRanges = "Allow", []string{"203.0.113.0/24"}
 			a.SubnetIDs = []string{"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/aks"}
 			a.Secrets = map[string]pulumi.StringInput{"My-Secret-1": pulumi.String("x")}
-			a.DeployerPrincipalType = "ServicePrincipal"
+			a.SecretsOfficerPrincipalType = "ServicePrincipal"
 		}, nil},
 		{"resource group required", func(a *VaultArgs) { a.ResourceGroupName = nil }, []string{"ResourceGroupName (unset): is required"}},
 		{"tenant required", func(a *VaultArgs) { a.TenantID = nil }, []string{"TenantID (unset): is required"}},
@@ -84,7 +86,7 @@ func TestVaultArgsValidate(t *testing.T) {
 			a.Secrets = map[string]pulumi.StringInput{strings.Repeat("s", 128): pulumi.String("x")}
 		}, []string{"secret names must be 1-127"}},
 		{"secret value", func(a *VaultArgs) { a.Secrets = map[string]pulumi.StringInput{"s": nil} }, []string{"Secrets.s (unset): must have a value"}},
-		{"deployer principal type", func(a *VaultArgs) { a.DeployerPrincipalType = "App" }, []string{`DeployerPrincipalType "App": must be "User", "ServicePrincipal" or "Group"`}},
+		{"officer principal type", func(a *VaultArgs) { a.SecretsOfficerPrincipalType = "App" }, []string{`SecretsOfficerPrincipalType "App": must be "User", "ServicePrincipal" or "Group"`}},
 		{"tags", func(a *VaultArgs) { a.Tags = map[string]string{"a<b": ""} }, []string{`Tags "a<b"`}},
 	}
 	runValidateCases(t, validVaultArgs, VaultArgs.Validate, tests)
@@ -92,23 +94,55 @@ func TestVaultArgsValidate(t *testing.T) {
 
 func TestGeneratedVaultNamesAreValid(t *testing.T) {
 	t.Parallel()
-	for _, name := range []string{"vault", "v", "a-very-long-component-name-for-the-vault", "Vault_With.Odd*Chars", "123"} {
-		_, err := runMocked(t, func(ctx *pulumi.Context) error {
-			got := vaultName(ctx, name, "")
-			if rules := CheckVaultName(got); rules != nil {
-				return fmt.Errorf("generated name %q for %q breaks %v", got, name, rules)
-			}
-			if again := vaultName(ctx, name, ""); again != got {
-				return fmt.Errorf("generated name not stable: %q then %q", got, again)
-			}
-			if other := vaultName(ctx, name+"2", ""); other == got {
-				return fmt.Errorf("two components share the generated name %q", got)
-			}
-			return nil
-		})
-		if err != nil {
-			t.Error(err)
+	sub := "0f9d2c1e-5b7a-4c3d-9e8f-1a2b3c4d5e6f"
+	for _, name := range []string{"vault", "v", "a-very-long-component-name-for-the-vault", "Vault_With.Odd*Chars", "123", strings.Repeat("x", 200)} {
+		got := derivedVaultName(name, sub, "rg-secure-aks-dev", "secure-aks", "dev")
+		if rules := CheckVaultName(got); rules != nil {
+			t.Errorf("generated name %q for %q breaks %v", got, name, rules)
 		}
+		if again := derivedVaultName(name, sub, "rg-secure-aks-dev", "secure-aks", "dev"); again != got {
+			t.Errorf("generated name not stable: %q then %q", got, again)
+		}
+		// Azure IDs are case-insensitive: so is the name.
+		if upper := derivedVaultName(name, strings.ToUpper(sub), "RG-SECURE-AKS-DEV", "secure-aks", "dev"); upper != got {
+			t.Errorf("the subscription's or resource group's case changes the name: %q, %q", got, upper)
+		}
+		for what, other := range map[string]string{
+			"component":      derivedVaultName(name+"2", sub, "rg-secure-aks-dev", "secure-aks", "dev"),
+			"resource group": derivedVaultName(name, sub, "rg-secure-aks-dev2", "secure-aks", "dev"),
+			"subscription":   derivedVaultName(name, "1f9d2c1e-5b7a-4c3d-9e8f-1a2b3c4d5e6f", "rg-secure-aks-dev", "secure-aks", "dev"),
+		} {
+			if other == got {
+				t.Errorf("another %s gives the same name %q", what, got)
+			}
+		}
+	}
+}
+
+// TestDerivedVaultNameFromTheProviderSubscription checks that NewVault names
+// the vault from the subscription its provider reports and the resource
+// group, and from nothing of the Pulumi backend (the organization).
+func TestDerivedVaultNameFromTheProviderSubscription(t *testing.T) {
+	t.Parallel()
+	names := map[string]string{}
+	for _, sub := range []string{"00000000-0000-0000-0000-0000000000a1", "00000000-0000-0000-0000-0000000000b2"} {
+		rec := plan.NewRecorder("secure-aks", "dev").InSubscription(sub)
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := NewVault(ctx, "vault", &VaultArgs{ResourceGroupName: pulumi.String("rg-secure-aks-dev"), TenantID: pulumi.String("tenant")})
+			return err
+		}, pulumi.WithMocks("secure-aks", "dev", rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		kv := mustFind(t, rec, "keyvault:Vault", "vault")
+		got, _ := kv.Input("vaultName")
+		if want := derivedVaultName("vault", sub, "rg-secure-aks-dev", "secure-aks", "dev"); got != want {
+			t.Errorf("subscription %s: vault name %v, want %s", sub, got, want)
+		}
+		names[sub] = fmt.Sprint(got)
+	}
+	if len(names) != 2 || names["00000000-0000-0000-0000-0000000000a1"] == names["00000000-0000-0000-0000-0000000000b2"] {
+		t.Errorf("two subscriptions, names %v", names)
 	}
 }
 
@@ -117,7 +151,6 @@ func TestNewVaultSecureDefaults(t *testing.T) {
 	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
 		a := validVaultArgs()
 		a.Secrets = map[string]pulumi.StringInput{"db-password": pulumi.String("hunter2"), "api-key": pulumi.String("k")}
-		a.DeployerObjectID = pulumi.String("deployer-oid")
 		_, err := NewVault(ctx, "kv", &a)
 		return err
 	})
@@ -134,6 +167,8 @@ func TestNewVaultSecureDefaults(t *testing.T) {
 	wantInput(t, kv, "properties.tenantId", "tenant")
 	wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
 	wantInput(t, kv, "properties.publicNetworkAccess", "Disabled")
+	// Nothing here needs trusted Microsoft services through the firewall.
+	wantInput(t, kv, "properties.networkAcls.bypass", "None")
 	wantNoInput(t, kv, "properties.accessPolicies")
 
 	for _, sn := range []string{"db-password", "api-key"} {
@@ -143,23 +178,60 @@ func TestNewVaultSecureDefaults(t *testing.T) {
 		if !s.IsSecretInput("properties.value") {
 			t.Errorf("secret %s: value is not registered as a Pulumi secret", sn)
 		}
-		if !strings.Contains(strings.Join(s.DependsOn, " "), "RoleAssignment::kv-deployer-secrets-officer") {
-			t.Errorf("secret %s is written before the deployer's role exists: dependsOn %v", sn, s.DependsOn)
+		// Written through ARM: nothing to wait for. Deleted with the vault:
+		// azure-native's delete would need the data plane.
+		wantNoGrantDependency(t, s)
+		if !s.RetainOnDelete {
+			t.Errorf("secret %s: not retained on delete; its delete would need a data-plane role", sn)
 		}
 	}
 	wantInput(t, mustFind(t, rec, ":Secret", "kv-db-password"), "properties.value", "hunter2")
 
-	ra := mustFind(t, rec, ":RoleAssignment", "kv-deployer-secrets-officer")
-	wantInput(t, ra, "scope", kv.ID)
-	wantInput(t, ra, "principalId", "deployer-oid")
-	wantInput(t, ra, "principalType", "User")
-	wantInput(t, ra, "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7")
-	name, _ := ra.Input("roleAssignmentName")
-	if checkGUID(fmt.Sprint(name)) != "" {
-		t.Errorf("roleAssignmentName %v is not a GUID", name)
+	// No standing data-plane access for anyone.
+	if n := len(planOfType(rec, ":RoleAssignment")) + len(planOfType(rec, ":AccessPolicy")); n != 0 {
+		t.Errorf("%d grants on a vault with no SecretsOfficerObjectID, want 0", n)
 	}
-
 	wantParentedTo(t, rec.Resources(), comp)
+}
+
+func TestNewVaultSecretsOfficerIsOptIn(t *testing.T) {
+	t.Parallel()
+	rec, err := runMocked(t, func(ctx *pulumi.Context) error {
+		a := validVaultArgs()
+		a.Name = "kv-officer"
+		a.Secrets = map[string]pulumi.StringInput{"s": pulumi.String("v")}
+		a.SecretsOfficerObjectID = pulumi.String("00000000-0000-0000-0000-00000000beef")
+		_, err := NewVault(ctx, "kv", &a)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv := mustFind(t, rec, "keyvault:Vault", "kv")
+	ra := mustFind(t, rec, ":RoleAssignment", "kv-secrets-officer")
+	wantInput(t, ra, "scope", kv.ID)
+	wantInput(t, ra, "principalId", "00000000-0000-0000-0000-00000000beef")
+	wantInput(t, ra, "principalType", "User")
+	roleDefinition := "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+	wantInput(t, ra, "roleDefinitionId", roleDefinition)
+	// ARM's guid(scope, principalId, roleDefinitionId).
+	wantInput(t, ra, "roleAssignmentName", roleAssignmentName(kv.ID, "00000000-0000-0000-0000-00000000beef", roleDefinition))
+	if !ra.DeleteBeforeReplace {
+		t.Error("a replaced role assignment must be deleted first: Azure refuses a duplicate")
+	}
+	// The secret does not wait for the grant: writing it does not use it.
+	wantNoGrantDependency(t, mustFind(t, rec, "keyvault:Secret", "kv-s"))
+}
+
+// wantNoGrantDependency asserts that a secret waits for no role assignment
+// or access policy: an ARM write needs none.
+func wantNoGrantDependency(t *testing.T, s plan.Resource) {
+	t.Helper()
+	for _, d := range s.DependsOn {
+		if strings.Contains(d, ":RoleAssignment::") || strings.Contains(d, ":AccessPolicy::") {
+			t.Errorf("secret %s waits for the grant %s; an ARM write needs none", s.Name, d)
+		}
+	}
 }
 
 func TestNewVaultNetworkAndPurgeProtectionOff(t *testing.T) {
@@ -195,7 +267,7 @@ func TestNewVaultAccessPolicyMode(t *testing.T) {
 		a := validVaultArgs()
 		a.Authorization = VaultAuthorizationAccessPolicy
 		a.Secrets = map[string]pulumi.StringInput{"s": pulumi.String("v")}
-		a.DeployerObjectID = pulumi.String("deployer-oid")
+		a.SecretsOfficerObjectID = pulumi.String("deployer-oid")
 		_, err := NewVault(ctx, "kv", &a)
 		return err
 	})
@@ -206,18 +278,14 @@ func TestNewVaultAccessPolicyMode(t *testing.T) {
 	wantInput(t, kv, "properties.enableRbacAuthorization", false)
 	// Never inline: inline and standalone policies overwrite each other.
 	wantNoInput(t, kv, "properties.accessPolicies")
-	policy := mustFind(t, rec, "keyvault:AccessPolicy", "kv-deployer-policy")
+	policy := mustFind(t, rec, "keyvault:AccessPolicy", "kv-secrets-officer-policy")
 	wantInput(t, policy, "vaultName", kv.State["name"].StringValue())
 	wantInput(t, policy, "resourceGroupName", "rg")
 	wantInput(t, policy, "policy.objectId", "deployer-oid")
 	wantInput(t, policy, "policy.tenantId", "tenant")
 	perms, _ := policy.Input("policy.permissions.secrets")
 	if fmt.Sprint(perms) != "[get list set delete recover]" {
-		t.Errorf("deployer secret permissions = %v", perms)
-	}
-	secret := mustFind(t, rec, "keyvault:Secret", "kv-s")
-	if !strings.Contains(strings.Join(secret.DependsOn, " "), "AccessPolicy::kv-deployer-policy") {
-		t.Errorf("secret is written before the deployer's policy exists: %v", secret.DependsOn)
+		t.Errorf("officer secret permissions = %v", perms)
 	}
 	if len(rec.Resources()) != 4 || len(planOfType(rec, ":RoleAssignment")) != 0 {
 		t.Errorf("want component, vault, policy and secret, no role assignment; got %d resources", len(rec.Resources()))

@@ -117,9 +117,12 @@ type WorkloadIdentityArgs struct {
 	// Location of the managed identity. Optional: the provider's default.
 	Location pulumi.StringPtrInput
 	// Name is the managed identity's name (3-128 letters, digits, hyphens and
-	// underscores, starting with a letter or digit) or the application's
-	// display name. Optional: by default derived from the component name.
-	// Changing it replaces the identity.
+	// underscores, starting with a letter or digit; changing it replaces the
+	// identity) or the application's display name (at most 256 characters;
+	// changed in place). Optional: a managed identity is auto-named from the
+	// component name with a random suffix; an application is named
+	// PROJECT-STACK-COMPONENT, cut with a hash to 256 characters
+	// (docs/azure-facts.md#other-name-limits).
 	Name string
 	// OIDCIssuerURL is the cluster's OIDC issuer URL (Cluster.OIDCIssuerURL),
 	// used verbatim as the federated credentials' issuer. Required. Changed
@@ -217,8 +220,8 @@ func (a WorkloadIdentityArgs) Validate() error {
 	if a.Name != "" && a.Kind == IdentityKindManagedIdentity && !identityName.MatchString(a.Name) {
 		fe.add("Name", a.Name, "must be 3-128 letters, digits, hyphens or underscores, starting with a letter or digit")
 	}
-	if a.Name != "" && len(a.Name) > 120 {
-		fe.add("Name", a.Name, "must be at most 120 characters")
+	if a.Kind == IdentityKindApplication && len(a.Name) > MaxApplicationDisplayNameLength {
+		fe.addf("Name", a.Name, "must be at most %d characters: Entra's limit on a display name", MaxApplicationDisplayNameLength)
 	}
 	if a.OIDCIssuerURL == nil {
 		fe.add("OIDCIssuerURL", nil, "is required: pass the cluster's OIDCIssuerURL")
@@ -312,6 +315,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 		return nil, fmt.Errorf("creating workload identity %q: %w", name, err)
 	}
 	wrap := func(err error) error { return fmt.Errorf("creating workload identity %q: %w", name, err) }
+	child := childOptions(w, opts)
 
 	primary := ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName}
 	subjects := []struct {
@@ -339,7 +343,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	federate := func(create func(name string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error)) error {
 		var previous pulumi.Resource
 		for _, s := range subjects {
-			opts := []pulumi.ResourceOption{pulumi.Parent(w)}
+			opts := slices.Clone(child)
 			if previous != nil {
 				opts = append(opts, pulumi.DependsOn([]pulumi.Resource{previous}))
 			}
@@ -363,7 +367,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 		if a.Name != "" {
 			idArgs.ResourceName = pulumi.String(a.Name)
 		}
-		id, err := managedidentity.NewUserAssignedIdentity(ctx, name, idArgs, pulumi.Parent(w))
+		id, err := managedidentity.NewUserAssignedIdentity(ctx, name, idArgs, child...)
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -385,15 +389,15 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	case IdentityKindApplication:
 		displayName := a.Name
 		if displayName == "" {
-			displayName = ctx.Project() + "-" + ctx.Stack() + "-" + name
+			displayName = applicationDisplayName(ctx.Project(), ctx.Stack(), name)
 		}
-		app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, pulumi.Parent(w))
+		app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, child...)
 		if err != nil {
 			return nil, wrap(err)
 		}
 		// The service principal is what role assignments and access policies
 		// point at; the walkthrough never creates it (AZURE-FACTS.md).
-		sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, pulumi.Parent(w))
+		sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, child...)
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -413,16 +417,16 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	}
 
 	for _, k := range sortedKeys(a.VaultAccess) {
-		if err := grantVaultRead(ctx, name+"-"+k, a.VaultAccess[k], w); err != nil {
+		if err := grantVaultRead(ctx, name+"-"+k, a.VaultAccess[k], w, child); err != nil {
 			return nil, wrap(err)
 		}
 	}
 
-	saOpts := []pulumi.ResourceOption{pulumi.Parent(w)}
+	saOpts := slices.Clone(child)
 	if a.CreateNamespace {
 		ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(a.Namespace), Labels: toStringMap(a.labels(name))},
-		}, pulumi.Parent(w))
+		}, child...)
 		if err != nil {
 			return nil, wrap(err)
 		}
@@ -476,7 +480,7 @@ func (a WorkloadIdentityArgs) labels(name string) map[string]string {
 // grantVaultRead gives the identity read access to one vault: in RBAC mode a
 // role assignment per object type, scoped to the vault; with access policies
 // one policy with "get" on each object type.
-func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *WorkloadIdentity) error {
+func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *WorkloadIdentity, child []pulumi.ResourceOption) error {
 	types := slices.Clone(va.ObjectTypes)
 	slices.Sort(types)
 	types = slices.Compact(types)
@@ -486,7 +490,7 @@ func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *Workloa
 		for _, t := range types {
 			perms.add(t)
 		}
-		policy, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, pulumi.Parent(w))
+		policy, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, child...)
 		if err != nil {
 			return err
 		}
@@ -495,7 +499,7 @@ func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *Workloa
 	}
 	for _, t := range types {
 		role := readerRoles[t]
-		ra, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, pulumi.Parent(w))
+		ra, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, child...)
 		if err != nil {
 			return err
 		}

@@ -32,7 +32,10 @@ type Config struct {
 	Stack string
 	// Environment is secure-aks:environment, by default the stack name.
 	Environment string
-	// ResourceGroup is secure-aks:resourceGroup, by default rg-secure-aks-ENV.
+	// ResourceGroup is secure-aks:resourceGroup. Empty (the default): the
+	// resource group is auto-named rg-secure-aks-STACK plus 8 random hex
+	// characters, kept in the state, so that two stacks of one name in one
+	// subscription never share one.
 	ResourceGroup string
 	// Location is azure-native:location. Required.
 	Location string
@@ -81,6 +84,12 @@ type VaultConfig struct {
 	AllowedIPRanges         []string `json:"allowedIpRanges"`
 	SubnetIDs               []string `json:"subnetIds"`
 	SecretNames             []string `json:"secretNames"`
+	// DeployerDataPlaneAccess grants the identity running `pulumi up` Key
+	// Vault Secrets Officer (or the access-policy equivalent): standing read
+	// access to every secret value. Default false, and false in prod:
+	// writing secrets goes through ARM and needs none. Turn it on only for
+	// data-plane commands such as `az keyvault secret set`.
+	DeployerDataPlaneAccess bool `json:"deployerDataPlaneAccess"`
 }
 
 // LoadOptions changes how LoadConfig treats missing secret values.
@@ -90,6 +99,10 @@ type LoadOptions struct {
 	// the offline plan sets it.
 	PlaceholderSecrets bool
 }
+
+// maxResourceGroupName is Azure's limit on a resource group's name
+// (docs/azure-facts.md#other-name-limits).
+const maxResourceGroupName = 90
 
 var (
 	environmentPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{0,15}$`)
@@ -127,10 +140,14 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 		errs = append(errs, fmt.Errorf("%s %q: must be 1-16 lowercase letters, digits and hyphens, starting with a letter", key("environment"), c.Environment))
 	}
 	c.ResourceGroup = get(key("resourceGroup"))
-	if c.ResourceGroup == "" {
-		c.ResourceGroup = "rg-secure-aks-" + c.Environment
-	}
-	if !resourceGroupPattern.MatchString(c.ResourceGroup) {
+	switch {
+	case c.ResourceGroup == "":
+		// Auto-named from the logical name plus 8 hex characters.
+		if n := len(resourceGroupPrefix) + len(ctx.Stack()) + 8; n > maxResourceGroupName {
+			errs = append(errs, fmt.Errorf("%s: is required for stack %q: the generated name %s%s plus 8 characters would be %d characters, over Azure's %d",
+				key("resourceGroup"), ctx.Stack(), resourceGroupPrefix, ctx.Stack(), n, maxResourceGroupName))
+		}
+	case !resourceGroupPattern.MatchString(c.ResourceGroup):
 		errs = append(errs, fmt.Errorf("%s %q: must be 1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending in a period", key("resourceGroup"), c.ResourceGroup))
 	}
 	c.Location = get(LocationKey)
@@ -436,17 +453,18 @@ func clusterKey(field string) string {
 
 func vaultKey(field string) string {
 	return configKey(field, "vault", map[string]string{
-		"ResourceGroupName":       "resourceGroup",
-		"Name":                    "vault.name",
-		"SKU":                     "vault.sku",
-		"Authorization":           "vault.rbacAuthorization",
-		"PurgeProtectionEnabled":  "vault.purgeProtection",
-		"SoftDeleteRetentionDays": "vault.softDeleteRetentionDays",
-		"NetworkDefaultAction":    "vault.networkDefaultAction",
-		"AllowedIPRanges":         "vault.allowedIpRanges",
-		"SubnetIDs":               "vault.subnetIds",
-		"Secrets":                 "vault.secretNames",
-		"Tags":                    "tags",
+		"ResourceGroupName":           "resourceGroup",
+		"Name":                        "vault.name",
+		"SKU":                         "vault.sku",
+		"Authorization":               "vault.rbacAuthorization",
+		"PurgeProtectionEnabled":      "vault.purgeProtection",
+		"SoftDeleteRetentionDays":     "vault.softDeleteRetentionDays",
+		"NetworkDefaultAction":        "vault.networkDefaultAction",
+		"AllowedIPRanges":             "vault.allowedIpRanges",
+		"SubnetIDs":                   "vault.subnetIds",
+		"Secrets":                     "vault.secretNames",
+		"SecretsOfficerPrincipalType": "deployerPrincipalType",
+		"Tags":                        "tags",
 	})
 }
 

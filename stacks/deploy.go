@@ -9,37 +9,28 @@ import (
 	"github.com/secure-aks/secure-aks/components"
 )
 
-// ClientConfigToken is the azure-native function that returns the identity
-// Pulumi runs as. It is invoked by token, so the (large) root authorization
-// package is not compiled in.
-const ClientConfigToken = "azure-native:authorization:getClientConfig"
-
-// ClientConfig is the identity Pulumi runs as.
-type ClientConfig struct {
-	ClientID       string `pulumi:"clientId"`
-	ObjectID       string `pulumi:"objectId"`
-	SubscriptionID string `pulumi:"subscriptionId"`
-	TenantID       string `pulumi:"tenantId"`
-}
-
 // AzureCLIClientID is the application ID that getClientConfig reports when
 // Pulumi runs on a user's `az login` session.
 const AzureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 
-// PrincipalType guesses the kind of identity Pulumi runs as: "User" on an
+// principalType guesses the kind of identity Pulumi runs as: "User" on an
 // Azure CLI user session, "ServicePrincipal" otherwise (a service principal or
 // a managed identity). secure-aks:deployerPrincipalType overrides it.
-func (c ClientConfig) PrincipalType() string {
+func principalType(c components.ClientConfig) string {
 	if c.ClientID == AzureCLIClientID {
 		return "User"
 	}
 	return "ServicePrincipal"
 }
 
+// resourceGroupPrefix starts the resource group's logical name, and so its
+// auto-generated Azure name: rg-secure-aks-STACK plus 8 random hex characters.
+const resourceGroupPrefix = "rg-secure-aks-"
+
 // Platform is what Deploy creates for one environment.
 type Platform struct {
 	// Client is the identity Pulumi ran as.
-	Client ClientConfig
+	Client components.ClientConfig
 	// ResourceGroup holds every Azure resource of the environment.
 	ResourceGroup *resources.ResourceGroup
 	// Cluster is the AKS cluster.
@@ -55,19 +46,28 @@ type Platform struct {
 // for each workload its identity, SecretProviderClass and, if asked, the
 // sample reader.
 func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
-	var client ClientConfig
-	if err := ctx.Invoke(ClientConfigToken, map[string]any{}, &client); err != nil {
-		return nil, fmt.Errorf("reading the Azure client configuration (run az login): %w", err)
+	client, err := components.GetClientConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
 	p := &Platform{Client: client}
 
-	rg, err := resources.NewResourceGroup(ctx, "resource-group", &resources.ResourceGroupArgs{
-		ResourceGroupName: pulumi.String(cfg.ResourceGroup),
-		Location:          pulumi.String(cfg.Location),
-		Tags:              pulumi.ToStringMap(cfg.Tags),
-	})
+	rgArgs := &resources.ResourceGroupArgs{
+		Location: pulumi.String(cfg.Location),
+		Tags:     pulumi.ToStringMap(cfg.Tags),
+	}
+	if cfg.ResourceGroup != "" {
+		rgArgs.ResourceGroupName = pulumi.String(cfg.ResourceGroup)
+	}
+	// Without secure-aks:resourceGroup, azure-native names the group after
+	// this logical name plus 8 random hex characters, kept in the state: two
+	// people's stacks of one name in one subscription get two groups. The
+	// alias keeps the group of a stack made when the logical name was
+	// "resource-group".
+	rg, err := resources.NewResourceGroup(ctx, resourceGroupPrefix+ctx.Stack(), rgArgs,
+		pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String("resource-group")}}))
 	if err != nil {
-		return nil, fmt.Errorf("creating resource group %q: %w", cfg.ResourceGroup, err)
+		return nil, fmt.Errorf("creating resource group: %w", err)
 	}
 	p.ResourceGroup = rg
 
@@ -77,19 +77,28 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	}
 
 	vaultArgs := cfg.vaultArgs(rg.Name, pulumi.String(client.TenantID))
-	vaultArgs.DeployerObjectID = pulumi.String(client.ObjectID)
-	vaultArgs.DeployerPrincipalType = cfg.DeployerPrincipalType
-	if vaultArgs.DeployerPrincipalType == "" {
-		vaultArgs.DeployerPrincipalType = client.PrincipalType()
+	if cfg.Vault.DeployerDataPlaneAccess {
+		// Opt-in standing access to every secret value, for data-plane
+		// commands such as `az keyvault secret set`. `pulumi up` does not
+		// need it: secrets are written through ARM.
+		vaultArgs.SecretsOfficerObjectID = pulumi.String(client.ObjectID)
+		vaultArgs.SecretsOfficerPrincipalType = cfg.DeployerPrincipalType
+		if vaultArgs.SecretsOfficerPrincipalType == "" {
+			vaultArgs.SecretsOfficerPrincipalType = principalType(client)
+		}
 	}
 	p.Vault, err = components.NewVault(ctx, "vault", vaultArgs)
 	if err != nil {
 		return nil, err
 	}
 
+	namespaces, err := deployNamespaces(ctx, cfg, p)
+	if err != nil {
+		return nil, err
+	}
 	p.Workloads = map[string]*Workload{}
 	for _, w := range cfg.Workloads {
-		if p.Workloads[w.Name], err = deployWorkload(ctx, cfg, p, w); err != nil {
+		if p.Workloads[w.Name], err = deployWorkload(ctx, cfg, p, w, namespaces[w.Namespace]); err != nil {
 			return nil, err
 		}
 	}

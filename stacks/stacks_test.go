@@ -83,8 +83,12 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rg := mustFind(t, p.Resources, ":ResourceGroup", "resource-group")
-	wantInput(t, rg, "resourceGroupName", "rg-secure-aks-staging")
+	// No name: azure-native auto-names the group from its logical name and
+	// keeps the random suffix in the state.
+	rg := mustFind(t, p.Resources, ":ResourceGroup", "rg-secure-aks-staging")
+	if v, ok := rg.Input("resourceGroupName"); ok {
+		t.Errorf("resourceGroupName = %v; by default the group is auto-named", v)
+	}
 	wantInput(t, rg, "location", "eastus")
 	wantInput(t, rg, "tags", map[string]any{"environment": "staging", "managed-by": "pulumi", "project": "secure-aks"})
 	mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
@@ -259,23 +263,36 @@ func TestSecretValues(t *testing.T) {
 	}
 }
 
-func TestDeployerPrincipalType(t *testing.T) {
+func TestDeployerDataPlaneAccessIsOptIn(t *testing.T) {
 	t.Parallel()
-	if got := (ClientConfig{ClientID: AzureCLIClientID}).PrincipalType(); got != "User" {
+	if got := principalType(components.ClientConfig{ClientID: AzureCLIClientID}); got != "User" {
 		t.Errorf("az login user session: %q", got)
 	}
-	if got := (ClientConfig{ClientID: "3f2c7a9e-0000-0000-0000-000000000000"}).PrincipalType(); got != "ServicePrincipal" {
+	if got := principalType(components.ClientConfig{ClientID: "3f2c7a9e-0000-0000-0000-000000000000"}); got != "ServicePrincipal" {
 		t.Errorf("service principal: %q", got)
 	}
+	// Off by default: no grant of any kind on the vault for the deployer,
+	// whichever authorization mode; the secret is still written.
+	for _, vault := range []string{`{"secretNames": ["s"]}`, `{"secretNames": ["s"], "rbacAuthorization": false}`} {
+		_, rec, err := runStack(t, "test", minimal(map[string]string{"secure-aks:vault": vault}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustFind(t, rec.Resources(), ":Secret", "vault-s")
+		if n := len(plan.OfType(rec.Resources(), ":RoleAssignment")) + len(plan.OfType(rec.Resources(), "keyvault:AccessPolicy")); n != 0 {
+			t.Errorf("vault %s: %d grants without deployerDataPlaneAccess, want 0", vault, n)
+		}
+	}
+
 	cfg := minimal(map[string]string{
-		"secure-aks:vault":                 `{"secretNames": ["s"]}`,
+		"secure-aks:vault":                 `{"secretNames": ["s"], "deployerDataPlaneAccess": true}`,
 		"secure-aks:deployerPrincipalType": "User",
 	})
 	_, rec, err := runStack(t, "test", cfg, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ra := mustFind(t, rec.Resources(), ":RoleAssignment", "vault-deployer-secrets-officer")
+	ra := mustFind(t, rec.Resources(), ":RoleAssignment", "vault-secrets-officer")
 	wantInput(t, ra, "principalType", "User")
 	wantInput(t, ra, "principalId", plan.FakeGUID("client", "objectId"))
 	// The fake client is not the Azure CLI: detected as a service principal.
@@ -284,34 +301,136 @@ func TestDeployerPrincipalType(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantInput(t, mustFind(t, rec.Resources(), ":RoleAssignment", "vault-deployer-secrets-officer"), "principalType", "ServicePrincipal")
+	wantInput(t, mustFind(t, rec.Resources(), ":RoleAssignment", "vault-secrets-officer"), "principalType", "ServicePrincipal")
 }
 
-// TestStackFiles loads and deploys both real stack files. A stack file that
-// no longer parses, or that breaks a rule, fails here.
+// stackFiles lists the project's stacks: every Pulumi.STACK.yaml at the
+// root, except the end-to-end test's throwaway stacks.
+func stackFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../Pulumi.*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		if !strings.HasPrefix(stack, "e2e-") {
+			out = append(out, stack)
+		}
+	}
+	return out
+}
+
+// TestStackFiles loads and deploys every real stack file, and a copy of
+// Pulumi.dev.yaml holding committed ciphertext as the docs say to commit it.
+// A stack file that no longer parses, or that breaks a policy, fails here.
 func TestStackFiles(t *testing.T) {
 	t.Parallel()
-	for _, stack := range []string{"dev", "prod"} {
-		t.Run(stack, func(t *testing.T) {
+	type stackCase struct {
+		name, stack string
+		cfg         func(t *testing.T) plan.StackConfig
+	}
+	var cases []stackCase
+	for _, stack := range stackFiles(t) {
+		cases = append(cases, stackCase{stack, stack, func(t *testing.T) plan.StackConfig {
+			cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cfg
+		}})
+	}
+	if len(cases) < 3 {
+		t.Fatalf("stack files %v; want dev, prod and staging at least", cases)
+	}
+	cases = append(cases, stackCase{"dev with committed ciphertext", "dev", func(t *testing.T) plan.StackConfig {
+		dev, err := os.ReadFile("../Pulumi.dev.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		encrypted, err := plan.WithCiphertext(dev, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "committed"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := loadStackText(t, "dev", string(encrypted))
+		if !slices.Contains(cfg.SecretKeys, "secure-aks:secrets") {
+			t.Fatalf("the ciphertext copy holds no secret: %v", cfg.SecretKeys)
+		}
+		return cfg
+	}})
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			p := planStackFile(t, stack)
+			cfg := tc.cfg(t)
+			if leak := plaintextSecrets(cfg); leak != "" {
+				t.Error(leak)
+			}
+			p, _, err := runStack(t, tc.stack, cfg, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stack := tc.stack
 			mc := mustFind(t, p.Resources, ":ManagedCluster", "aks")
 			kv := mustFind(t, p.Resources, "keyvault:Vault", "vault")
 			wantInput(t, mc, "oidcIssuerProfile.enabled", true)
 			wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
 			wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "true")
-			wantInput(t, kv, "properties.enableRbacAuthorization", true)
-			mustFind(t, p.Resources, ":Secret", "vault-MyApplicationSecret")
+			if len(plan.OfType(p.Resources, "keyvault:Secret")) == 0 {
+				t.Error("the stack writes no secret")
+			}
+			// Nobody, the deployer included, has standing data-plane access:
+			// no grant names the identity running `pulumi up`.
+			deployer := plan.FakeGUID("client", "objectId")
+			for _, r := range append(plan.OfType(p.Resources, ":RoleAssignment"), plan.OfType(p.Resources, "keyvault:AccessPolicy")...) {
+				if principal, _ := r.Input("principalId"); principal == deployer {
+					t.Errorf("%s grants the deployer a data-plane role", r.Name)
+				}
+				if principal, _ := r.Input("policy.objectId"); principal == deployer {
+					t.Errorf("%s gives the deployer an access policy", r.Name)
+				}
+			}
 			// The stacks' policies. Exact values (sizes, intervals, names)
 			// are pinned by the golden plans in tests/testdata/plans, where
 			// changing them is a reviewed diff; these checks fail only when a
 			// policy breaks.
 			switch stack {
 			case "dev":
+				wantInput(t, kv, "properties.enableRbacAuthorization", true)
 				if _, ok := kv.Input("properties.enablePurgeProtection"); ok {
 					t.Error("dev: purge protection is set; dev leaves it off (see Pulumi.dev.yaml)")
 				}
+				if _, ok := mustFind(t, p.Resources, ":ResourceGroup", "rg-secure-aks-dev").Input("resourceGroupName"); ok {
+					t.Error("dev: the resource group has a fixed name; two people's dev stacks would share it")
+				}
+			case "staging":
+				// The modes no other stack file takes.
+				wantInput(t, kv, "properties.enableRbacAuthorization", false)
+				if len(plan.OfType(p.Resources, "azuread:index/application:Application")) == 0 {
+					t.Error("staging: no application identity")
+				}
+				for _, perm := range []string{"certificates:[get]", "keys:[get]"} {
+					if !hasPermission(p.Resources, perm) {
+						t.Errorf("staging: no access policy grants %s", perm)
+					}
+				}
+				if len(plan.OfType(p.Resources, "kubernetes:core/v1:Namespace")) == 0 {
+					t.Error("staging: creates no namespace")
+				}
+				synced := false
+				for _, spc := range plan.OfType(p.Resources, ":SecretProviderClass") {
+					if _, ok := spc.Input("spec.secretObjects"); ok {
+						synced = true
+					}
+				}
+				if !synced {
+					t.Error("staging: no SecretProviderClass syncs a Kubernetes Secret")
+				}
+				if n := len(plan.OfType(p.Resources, "secure-aks:index:WorkloadIdentity")); n < 2 {
+					t.Errorf("staging: %d workloads, want several", n)
+				}
 			case "prod":
+				wantInput(t, kv, "properties.enableRbacAuthorization", true)
 				zones, _ := mc.Input("agentPoolProfiles.0.availabilityZones")
 				count, _ := mc.Input("agentPoolProfiles.0.count")
 				if z, _ := zones.([]any); len(z) < 2 {
@@ -349,8 +468,8 @@ func TestStackFiles(t *testing.T) {
 			if s, _ := p.Outputs["oidcIssuerUrl"].(string); !strings.HasPrefix(s, plan.IssuerBase) || !strings.HasSuffix(s, "/") {
 				t.Errorf("oidcIssuerUrl = %v", p.Outputs["oidcIssuerUrl"])
 			}
-			if p.Outputs["resourceGroupName"] != "rg-secure-aks-"+stack {
-				t.Errorf("resourceGroupName = %v", p.Outputs["resourceGroupName"])
+			if rg := mustFind(t, p.Resources, ":ResourceGroup", "rg-secure-aks-"+stack); p.Outputs["resourceGroupName"] != rg.State["name"].StringValue() {
+				t.Errorf("resourceGroupName = %v, want the group's name %s", p.Outputs["resourceGroupName"], rg.State["name"].StringValue())
 			}
 
 			// Cluster and vault are created side by side: neither waits on the other.
@@ -459,6 +578,18 @@ func loadStackText(t *testing.T, stack, text string) plan.StackConfig {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// hasPermission says whether an access policy grants perm, such as
+// "certificates:[get]".
+func hasPermission(rs []plan.Resource, perm string) bool {
+	kind, want, _ := strings.Cut(perm, ":")
+	for _, r := range plan.OfType(rs, "keyvault:AccessPolicy") {
+		if got, _ := r.Input("policy.permissions." + kind); fmt.Sprint(got) == want {
+			return true
+		}
+	}
+	return false
 }
 
 func resourceValue(m resource.PropertyMap) resource.PropertyValue { return resource.NewProperty(m) }

@@ -83,6 +83,15 @@ func (w WorkloadConfig) objects() []components.SecretObject {
 	return out
 }
 
+// objectNames lists the vault objects the workload mounts.
+func (w WorkloadConfig) objectNames() []string {
+	out := make([]string, len(w.Objects))
+	for i, o := range w.Objects {
+		out[i] = o.Name
+	}
+	return out
+}
+
 // objectTypes lists the distinct object types the workload reads.
 func (w WorkloadConfig) objectTypes() []components.ObjectType {
 	var types []components.ObjectType
@@ -103,14 +112,27 @@ func (w WorkloadConfig) objectTypes() []components.ObjectType {
 func (c *Config) validateWorkloads() error {
 	var errs []error
 	seen := map[string]int{}
+	accounts := map[string]int{}
 	for i, w := range c.Workloads {
 		at := fmt.Sprintf("workloads[%d]", i)
+		nameTaken := false
 		if !workloadName.MatchString(w.Name) {
 			errs = append(errs, fmt.Errorf("%s %q: must be a DNS-1123 label: 1-63 lowercase letters, digits and hyphens", key(at+".name"), w.Name))
 		} else if j, ok := seen[w.Name]; ok {
+			nameTaken = true
 			errs = append(errs, fmt.Errorf("%s %q: already used by %s", key(at+".name"), w.Name, key(fmt.Sprintf("workloads[%d]", j))))
 		}
 		seen[w.Name] = i
+		// Each workload creates its service account: two on one account
+		// would both create it, and `pulumi up` fails on "already exists".
+		// (A repeated name is reported above, not again as its account.)
+		account := w.Namespace + "/" + w.ServiceAccount
+		if j, ok := accounts[account]; ok && !nameTaken {
+			errs = append(errs, fmt.Errorf("%s %q: %s already creates service account %q in namespace %q: give each workload its own service account",
+				key(at+".serviceAccount"), w.ServiceAccount, key(fmt.Sprintf("workloads[%d].serviceAccount", j)), w.ServiceAccount, w.Namespace))
+		} else if !ok {
+			accounts[account] = i
+		}
 		if w.Identity != "managedIdentity" && w.Identity != "application" {
 			errs = append(errs, fmt.Errorf("%s %q: must be \"managedIdentity\" or \"application\"", key(at+".identity"), w.Identity))
 		}
@@ -229,18 +251,23 @@ type Workload struct {
 // deployWorkload wires one workload: the cluster's issuer into the federated
 // credential, the identity's client ID into the service account and the
 // SecretProviderClass, the vault's name and tenant into the class.
-func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadConfig) (*Workload, error) {
-	k8s := pulumi.Providers(p.Cluster.KubernetesProvider)
-	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID), k8s)
+func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadConfig, namespace *corev1.Namespace) (*Workload, error) {
+	opts := []pulumi.ResourceOption{pulumi.Providers(p.Cluster.KubernetesProvider)}
+	if namespace != nil {
+		// Every child waits for the namespace the stack creates for it.
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{namespace}))
+	}
+	args := cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID)
+	args.CreateNamespace = false // deployNamespaces creates it, once
+	wi, err := components.NewWorkloadIdentity(ctx, w.Name, args, opts...)
 	if err != nil {
 		return nil, err
 	}
-	// The class waits for the service account, and so for its namespace when
-	// the identity creates it. Dependencies name concrete resources: a
-	// dependency on a component covers only the children it has registered so
-	// far, which is a race.
+	// The class waits for the service account. Dependencies name concrete
+	// resources: a dependency on a component covers only the children it has
+	// registered so far, which is a race.
 	mount, err := components.NewSecretMount(ctx, w.Name, mountArgs(w, p.Vault.Name, p.Vault.TenantID, wi.ClientID),
-		k8s, pulumi.DependsOn([]pulumi.Resource{wi.ServiceAccount}))
+		append(opts, pulumi.DependsOn([]pulumi.Resource{wi.ServiceAccount}))...)
 	if err != nil {
 		return nil, err
 	}
@@ -254,11 +281,38 @@ func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadCon
 	return out, nil
 }
 
+// deployNamespaces creates, once each, the namespaces that workloads ask to
+// create (createNamespace), however many workloads share them, and returns
+// them by name. Every workload in such a namespace waits for it.
+func deployNamespaces(ctx *pulumi.Context, cfg *Config, p *Platform) (map[string]*corev1.Namespace, error) {
+	out := map[string]*corev1.Namespace{}
+	for _, w := range cfg.Workloads {
+		if !w.CreateNamespace || out[w.Namespace] != nil {
+			continue
+		}
+		ns, err := corev1.NewNamespace(ctx, "namespace-"+w.Namespace, &corev1.NamespaceArgs{
+			Metadata: &metav1.ObjectMetaArgs{
+				Name: pulumi.String(w.Namespace),
+				Labels: pulumi.StringMap{
+					"app.kubernetes.io/managed-by": pulumi.String("pulumi"),
+					"app.kubernetes.io/part-of":    pulumi.String("secure-aks"),
+				},
+			},
+		}, pulumi.Provider(p.Cluster.KubernetesProvider))
+		if err != nil {
+			return nil, fmt.Errorf("creating namespace %q: %w", w.Namespace, err)
+		}
+		out[w.Namespace] = ns
+	}
+	return out, nil
+}
+
 // deploySample is the walkthrough's step 6: a busybox Deployment that runs
 // as the service account, carries the webhook's label on its pod template,
 // and mounts the secrets read-only at /mnt/secrets-store. It waits for the
 // identity's service account (the webhook reads its annotation when the pod
-// is created), credentials and grants, and for the class.
+// is created), credentials and grants, for the class, and for the vault
+// secrets it mounts: a mount of a secret not yet written fails.
 func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *components.WorkloadIdentity, mount *components.SecretMount) (*appsv1.Deployment, error) {
 	selector := pulumi.StringMap{"app": pulumi.String(w.Name)}
 	podLabels := pulumi.StringMap{"app": pulumi.String(w.Name)}
@@ -301,7 +355,7 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 				},
 			},
 		},
-	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(wi.Ready(), mount.Class)))
+	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(append(wi.Ready(), mount.Class), p.Vault.Secrets(w.objectNames()...)...)))
 	if err != nil {
 		return nil, fmt.Errorf("creating sample deployment %q: %w", w.Name, err)
 	}

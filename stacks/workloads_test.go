@@ -33,10 +33,11 @@ func stateString(t *testing.T, r plan.Resource, path string) string {
 }
 
 // TestWorkloadWiring follows, by value, every wired output into the input
-// that needs it, for each workload of both real stack files.
+// that needs it, for every workload of every stack file. Each resource is
+// found by its own name and parent, never through the wiring under test.
 func TestWorkloadWiring(t *testing.T) {
 	t.Parallel()
-	for _, stack := range []string{"dev", "prod"} {
+	for _, stack := range stackFiles(t) {
 		t.Run(stack, func(t *testing.T) {
 			t.Parallel()
 			p := planStackFile(t, stack)
@@ -46,117 +47,177 @@ func TestWorkloadWiring(t *testing.T) {
 			kv := mustFind(t, rs, "keyvault:Vault", "vault")
 			vaultName := stateString(t, kv, "name")
 			tenant := inputString(t, kv, "properties.tenantId")
+			rbac, _ := kv.Input("properties.enableRbacAuthorization")
 			if p.Outputs["oidcIssuerUrl"] != issuer {
 				t.Errorf("oidcIssuerUrl output %v, cluster issuer %s", p.Outputs["oidcIssuerUrl"], issuer)
 			}
 
 			// What the stack file asks for, read by the program's loader, so
 			// that the wiring is checked whatever names the file chooses.
-			w := stackWorkload(t, stack)
+			loaded := stackWorkloads(t, stack)
 			workloads, _ := p.Outputs["workloads"].(map[string]any)
-			if len(workloads) != 1 {
-				t.Fatalf("workloads output = %v", p.Outputs["workloads"])
+			if len(loaded) == 0 || len(workloads) != len(loaded) {
+				t.Fatalf("%d workloads configured, output %v", len(loaded), p.Outputs["workloads"])
 			}
-			name := w.Name
-			id := mustFind(t, rs, ":UserAssignedIdentity", name)
-			clientID, principalID := stateString(t, id, "clientId"), stateString(t, id, "principalId")
-			sa := mustFind(t, rs, "kubernetes:core/v1:ServiceAccount", name+"-sa")
-			spc := mustFind(t, rs, ":SecretProviderClass", name)
-
-			// Step 4: the walkthrough's service account and subject.
-			wantInput(t, sa, "metadata.namespace", w.Namespace)
-			wantInput(t, sa, "metadata.name", w.ServiceAccount)
-			subject := "system:serviceaccount:" + inputString(t, sa, "metadata.namespace") + ":" + inputString(t, sa, "metadata.name")
-			fics := plan.OfType(rs, ":FederatedIdentityCredential")
-			if len(fics) == 0 {
-				t.Fatal("no federated credential")
+			samples := 0
+			for _, w := range loaded {
+				t.Run(w.Name, func(t *testing.T) {
+					samples += checkWorkloadWiring(t, rs, w, wiring{issuer: issuer, vault: kv, vaultName: vaultName, tenant: tenant, rbac: rbac == true, output: workloads[w.Name]})
+				})
 			}
-			for _, fic := range fics {
-				if inputString(t, fic, "resourceName") != stateString(t, id, "name") {
-					continue
-				}
-				wantInput(t, fic, "issuer", issuer)
-				wantInput(t, fic, "subject", subject)
-				wantInput(t, fic, "audiences", []any{components.DefaultAudience})
+			if n := len(plan.OfType(rs, "kubernetes:apps/v1:Deployment")); n != samples {
+				t.Errorf("%d Deployments, %d workloads ask for the sample reader", n, samples)
 			}
-			assertChains(t, fics)
-
-			// The client ID: annotation == SPC clientID == identity == output.
-			ann, _ := sa.Input("metadata.annotations")
-			annotations, _ := ann.(map[string]any)
-			if annotations[components.ClientIDAnnotation] != clientID {
-				t.Errorf("service account client-id annotation %v, identity client ID %s", annotations[components.ClientIDAnnotation], clientID)
-			}
-			wantInput(t, spc, "spec.parameters.clientID", clientID)
-			wantInput(t, spc, "spec.parameters.keyvaultName", vaultName)
-			wantInput(t, spc, "spec.parameters.tenantID", tenant)
-			wantInput(t, spc, "spec.parameters.usePodIdentity", "false")
-			wantInput(t, spc, "metadata.namespace", w.Namespace)
-			out, _ := workloads[name].(map[string]any)
-			want := map[string]any{"clientId": clientID, "namespace": w.Namespace, "serviceAccount": w.ServiceAccount, "secretProviderClass": name}
-			if fmt.Sprint(out) != fmt.Sprint(want) {
-				t.Errorf("workloads.%s = %v, want %v", name, out, want)
-			}
-
-			// Step 5: Key Vault Secrets User on the vault, never wider.
-			ra := mustFind(t, rs, ":RoleAssignment", name+"-vault-secrets-user")
-			wantInput(t, ra, "scope", kv.ID)
-			wantInput(t, ra, "principalId", principalID)
-			wantInput(t, ra, "principalType", "ServicePrincipal")
-			if r := inputString(t, ra, "roleDefinitionId"); !strings.HasSuffix(r, "/roleDefinitions/"+components.RoleKeyVaultSecretsUser) {
-				t.Errorf("role = %s, want Key Vault Secrets User", r)
-			}
-			for _, r := range plan.OfType(rs, ":RoleAssignment") {
-				if s := inputString(t, r, "scope"); s != kv.ID {
-					t.Errorf("%s is scoped to %s, want the vault", r.Name, s)
-				}
-			}
-			for _, r := range plan.OfType(rs, "keyvault:AccessPolicy") {
-				if perms, _ := r.Input("policy.permissions"); strings.Contains(fmt.Sprint(perms), "list") && !strings.Contains(r.Name, "deployer") {
-					t.Errorf("%s grants list: %v", r.Name, perms)
-				}
-			}
-
-			// Step 6: the sample reader, where the stack asks for it (dev).
-			samples := plan.OfType(rs, "kubernetes:apps/v1:Deployment")
-			if stack == "prod" && w.Sample {
+			if stack == "prod" && samples != 0 {
 				t.Error("prod asks for the sample reader; it is for dev only")
 			}
-			if !w.Sample {
-				if len(samples) != 0 {
-					t.Errorf("%s deploys %d sample deployments without sample: true", stack, len(samples))
-				}
-				return
-			}
-			d := mustFind(t, rs, "kubernetes:apps/v1:Deployment", name+"-sample")
-			wantInput(t, d, "metadata.namespace", w.Namespace)
-			wantInput(t, d, "spec.template.spec.serviceAccountName", w.ServiceAccount)
-			// The label goes on the pod template: the webhook mutates pods.
-			podLabels, _ := d.Input("spec.template.metadata.labels")
-			if l, _ := podLabels.(map[string]any); l[components.UseLabel] != "true" {
-				t.Errorf("pod template labels = %v, want %s: \"true\"", podLabels, components.UseLabel)
-			}
-			if l, _ := d.Input("metadata.labels"); fmt.Sprint(l) != "map[app:"+name+"]" {
-				t.Errorf("deployment labels = %v", l)
-			}
-			wantInput(t, d, "spec.template.spec.volumes.0.csi.driver", components.CSIDriver)
-			wantInput(t, d, "spec.template.spec.volumes.0.csi.readOnly", true)
-			wantInput(t, d, "spec.template.spec.volumes.0.csi.volumeAttributes.secretProviderClass", name)
-			wantInput(t, d, "spec.template.spec.containers.0.image", SampleImage)
-			wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.mountPath", "/mnt/secrets-store")
-			wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.readOnly", true)
-			for _, dep := range []string{sa.URN, spc.URN} {
-				if !slices.Contains(d.DependsOn, dep) {
-					t.Errorf("the sample does not wait for %s", plan.ShortURN(dep))
-				}
-			}
+			assertChains(t, plan.OfType(rs, ":FederatedIdentityCredential"))
 		})
 	}
 }
 
-// stackWorkload loads a real stack file with the program's own loader and
-// returns its one workload, defaults applied.
-func stackWorkload(t *testing.T, stack string) WorkloadConfig {
+// wiring is what a stack's workloads must be wired to.
+type wiring struct {
+	issuer, vaultName, tenant string
+	vault                     plan.Resource
+	rbac                      bool
+	output                    any
+}
+
+// checkWorkloadWiring checks one workload and returns 1 if it deploys the
+// sample reader.
+func checkWorkloadWiring(t *testing.T, rs []plan.Resource, w WorkloadConfig, want wiring) int {
+	t.Helper()
+	component := mustFind(t, rs, components.WorkloadIdentityType, w.Name)
+	children := func(typeSuffix string) []plan.Resource {
+		var out []plan.Resource
+		for _, r := range plan.OfType(rs, typeSuffix) {
+			if r.Parent == component.URN {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+
+	// The identity and what Azure computes for it.
+	var clientID, principalID string
+	var fics []plan.Resource
+	switch w.Identity {
+	case "application":
+		app := mustFind(t, rs, "azuread:index/application:Application", w.Name)
+		sp := mustFind(t, rs, "azuread:index/servicePrincipal:ServicePrincipal", w.Name)
+		clientID, principalID = stateString(t, app, "clientId"), stateString(t, sp, "objectId")
+		wantInput(t, sp, "clientId", clientID) // the service principal is the application's
+		fics = children(":ApplicationFederatedIdentityCredential")
+		for _, fic := range fics {
+			wantInput(t, fic, "applicationId", app.ID)
+		}
+	default:
+		id := mustFind(t, rs, ":UserAssignedIdentity", w.Name)
+		clientID, principalID = stateString(t, id, "clientId"), stateString(t, id, "principalId")
+		fics = children("managedidentity/v20230131:FederatedIdentityCredential")
+		for _, fic := range fics {
+			wantInput(t, fic, "resourceName", stateString(t, id, "name"))
+		}
+	}
+
+	// Step 4: the walkthrough's service account and subject, and the
+	// credential that trusts it: issuer verbatim, subject, audience.
+	sa := mustFind(t, rs, "kubernetes:core/v1:ServiceAccount", w.Name+"-sa")
+	wantInput(t, sa, "metadata.namespace", w.Namespace)
+	wantInput(t, sa, "metadata.name", w.ServiceAccount)
+	if len(fics) != 1 {
+		t.Fatalf("%d federated credentials under %s, want 1", len(fics), w.Name)
+	}
+	wantInput(t, fics[0], "issuer", want.issuer)
+	wantInput(t, fics[0], "subject", "system:serviceaccount:"+w.Namespace+":"+w.ServiceAccount)
+	wantInput(t, fics[0], "audiences", []any{components.DefaultAudience})
+
+	// The client ID: annotation == SPC clientID == identity == output.
+	ann, _ := sa.Input("metadata.annotations")
+	if annotations, _ := ann.(map[string]any); annotations[components.ClientIDAnnotation] != clientID {
+		t.Errorf("service account client-id annotation %v, identity client ID %s", annotations[components.ClientIDAnnotation], clientID)
+	}
+	spc := mustFind(t, rs, ":SecretProviderClass", w.Name)
+	wantInput(t, spc, "spec.parameters.clientID", clientID)
+	wantInput(t, spc, "spec.parameters.keyvaultName", want.vaultName)
+	wantInput(t, spc, "spec.parameters.tenantID", want.tenant)
+	wantInput(t, spc, "spec.parameters.usePodIdentity", "false")
+	wantInput(t, spc, "metadata.namespace", w.Namespace)
+	_, synced := spc.Input("spec.secretObjects")
+	if synced != w.SyncSecret {
+		t.Errorf("secretObjects set: %v, syncSecret: %v", synced, w.SyncSecret)
+	}
+	outWant := map[string]any{"clientId": clientID, "namespace": w.Namespace, "serviceAccount": w.ServiceAccount, "secretProviderClass": w.Name}
+	if fmt.Sprint(want.output) != fmt.Sprint(outWant) {
+		t.Errorf("workloads.%s = %v, want %v", w.Name, want.output, outWant)
+	}
+
+	// Step 5: read access to exactly this vault, per object type, never
+	// wider: a role per type in RBAC mode, "get" per type with policies.
+	types := w.objectTypes()
+	if want.rbac {
+		grants := children(":RoleAssignment")
+		if len(grants) != len(types) {
+			t.Errorf("%d role assignments for object types %v", len(grants), types)
+		}
+		for _, ra := range grants {
+			wantInput(t, ra, "scope", want.vault.ID)
+			wantInput(t, ra, "principalId", principalID)
+			wantInput(t, ra, "principalType", "ServicePrincipal")
+			role := inputString(t, ra, "roleDefinitionId")
+			if !strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultSecretsUser) &&
+				!strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultCertificateUser) &&
+				!strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultCryptoUser) {
+				t.Errorf("%s grants %s, not a read role", ra.Name, role)
+			}
+		}
+	} else {
+		policies := children("keyvault:AccessPolicy")
+		if len(policies) != 1 {
+			t.Fatalf("%d access policies, want 1", len(policies))
+		}
+		wantInput(t, policies[0], "vaultName", want.vaultName)
+		wantInput(t, policies[0], "policy.objectId", principalID)
+		perms := map[string]any{"secrets": []any{}, "certificates": []any{}, "keys": []any{}}
+		for _, typ := range types {
+			perms[map[components.ObjectType]string{components.ObjectTypeSecret: "secrets", components.ObjectTypeCert: "certificates", components.ObjectTypeKey: "keys"}[typ]] = []any{"get"}
+		}
+		wantInput(t, policies[0], "policy.permissions", perms)
+	}
+
+	// Step 6: the sample reader, where the stack asks for it.
+	if !w.Sample {
+		return 0
+	}
+	d := mustFind(t, rs, "kubernetes:apps/v1:Deployment", w.Name+"-sample")
+	wantInput(t, d, "metadata.namespace", w.Namespace)
+	wantInput(t, d, "spec.template.spec.serviceAccountName", w.ServiceAccount)
+	// The label goes on the pod template: the webhook mutates pods.
+	podLabels, _ := d.Input("spec.template.metadata.labels")
+	if l, _ := podLabels.(map[string]any); l[components.UseLabel] != "true" {
+		t.Errorf("pod template labels = %v, want %s: \"true\"", podLabels, components.UseLabel)
+	}
+	if l, _ := d.Input("metadata.labels"); fmt.Sprint(l) != "map[app:"+w.Name+"]" {
+		t.Errorf("deployment labels = %v", l)
+	}
+	wantInput(t, d, "spec.template.spec.volumes.0.csi.driver", components.CSIDriver)
+	wantInput(t, d, "spec.template.spec.volumes.0.csi.readOnly", true)
+	wantInput(t, d, "spec.template.spec.volumes.0.csi.volumeAttributes.secretProviderClass", w.Name)
+	wantInput(t, d, "spec.template.spec.containers.0.image", SampleImage)
+	wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.mountPath", "/mnt/secrets-store")
+	wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.readOnly", true)
+	for _, dep := range []string{sa.URN, spc.URN} {
+		if !slices.Contains(d.DependsOn, dep) {
+			t.Errorf("the sample does not wait for %s", plan.ShortURN(dep))
+		}
+	}
+	return 1
+}
+
+// stackWorkloads loads a real stack file with the program's own loader and
+// returns its workloads, defaults applied.
+func stackWorkloads(t *testing.T, stack string) []WorkloadConfig {
 	t.Helper()
 	cfg, err := plan.LoadStackFile("../Pulumi." + stack + ".yaml")
 	if err != nil {
@@ -173,10 +234,7 @@ func stackWorkload(t *testing.T, stack string) WorkloadConfig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Workloads) != 1 {
-		t.Fatalf("%s has %d workloads; this test follows exactly one", stack, len(c.Workloads))
-	}
-	return c.Workloads[0].withDefaults()
+	return c.Workloads
 }
 
 // assertChains checks that the credentials of each identity form one chain.
@@ -256,6 +314,8 @@ func TestWorkloadConfigRules(t *testing.T) {
 		{"cert must be existing", `[{"name": "a", "objects": [{"name": "tls", "type": "cert"}]}]`, `secure-aks:workloads[0].objects[0].type "cert": this stack writes only secrets`},
 		{"object type", `[{"name": "a", "objects": [{"name": "x", "type": "password", "existing": true}]}]`, `secure-aks:workloads[0].objects[0].type "password"`},
 		{"alias unique", `[{"name": "a", "objects": [{"name": "MyApplicationSecret", "alias": "s"}, {"name": "x", "alias": "s", "existing": true}]}]`, `secure-aks:workloads[0].objects[1].alias "s": file name already used`},
+		{"service account shared", `[{"name": "a", "serviceAccount": "app", "objects": [{"name": "MyApplicationSecret"}]}, {"name": "b", "serviceAccount": "app", "objects": [{"name": "MyApplicationSecret"}]}]`,
+			`secure-aks:workloads[1].serviceAccount "app": secure-aks:workloads[0].serviceAccount already creates service account "app" in namespace "default"`},
 		{"type error inside an object", `[{"name": "a", "objects": [{"name": "MyApplicationSecret"}, {"name": "x", "existing": "yes"}]}]`, "secure-aks:workloads[0].objects[1].existing: got a JSON string, want true or false"},
 		{"unknown key inside an object", `[{"name": "a", "objects": [{"name": "MyApplicationSecret", "alais": "s"}]}]`, "secure-aks:workloads[0].objects[0].alais: unknown key"},
 		{"objects not a list", `[{"name": "a", "objects": {"name": "MyApplicationSecret"}}]`, "secure-aks:workloads[0].objects: got a JSON object, want a list"},

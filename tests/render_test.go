@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -29,10 +30,32 @@ const (
 	typeDeployment           = "kubernetes:apps/v1:Deployment"
 	typeSecretProviderClass  = "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass"
 	typeUserAssignedIdentity = ":UserAssignedIdentity"
+	typeApplication          = "azuread:index/application:Application"
 )
 
-// stackNames are the stacks whose files are checked.
-var stackNames = []string{"dev", "prod"}
+// stackNames are the stacks whose files are checked: every Pulumi.STACK.yaml
+// of the project, except the end-to-end test's throwaway stacks.
+var stackNames = func() []string {
+	files, _ := filepath.Glob(filepath.Join("..", "Pulumi.*.yaml"))
+	var out []string
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		if !strings.HasPrefix(stack, "e2e-") {
+			out = append(out, stack)
+		}
+	}
+	return out
+}()
+
+// TestEveryStackFileIsChecked guards the discovery: the checks below run on
+// every stack file, and on at least dev, prod and staging.
+func TestEveryStackFileIsChecked(t *testing.T) {
+	for _, want := range []string{"dev", "prod", "staging"} {
+		if !slices.Contains(stackNames, want) {
+			t.Errorf("stack files found: %v; %s is missing, so the upstream checks would skip it", stackNames, want)
+		}
+	}
+}
 
 // workloadConfig is one secure-aks:workloads entry as the program itself
 // reads it (stacks.LoadConfig, defaults applied): the configuration the
@@ -91,13 +114,19 @@ func render(t *testing.T, stack string) *rendered {
 	return r
 }
 
-// forEachWorkload runs f as a subtest for every workload of every stack.
+// forEachWorkload runs f as a subtest for every workload of every stack. A
+// run that checks nothing fails: a check with zero subtests cannot fail.
 func forEachWorkload(t *testing.T, f func(t *testing.T, r *rendered, w workloadConfig)) {
+	n := 0
 	for _, stack := range stackNames {
 		r := render(t, stack)
 		for _, w := range r.workloads {
+			n++
 			t.Run(stack+"/"+w.Name, func(t *testing.T) { f(t, r, w) })
 		}
+	}
+	if n == 0 {
+		t.Fatalf("no workload in the stacks %v: the check checked nothing", stackNames)
 	}
 }
 
@@ -126,14 +155,20 @@ func (r *rendered) output(t *testing.T, path string) string {
 }
 
 // identityClientID is the client ID the recorder gave the workload's
-// user-assigned identity, checked against the stack output.
+// identity (a user-assigned managed identity, or an Entra application),
+// checked against the stack output.
 func (r *rendered) identityClientID(t *testing.T, w workloadConfig) string {
 	t.Helper()
-	if w.Identity != "managedIdentity" {
-		t.Fatalf("stack %s: workload %s has identity %q; these checks know user-assigned managed identities only: extend identityClientID", r.stack, w.Name, w.Identity)
+	var identity plan.Resource
+	switch w.Identity {
+	case "managedIdentity":
+		identity = r.find(t, typeUserAssignedIdentity, w.Name)
+	case "application":
+		identity = r.find(t, typeApplication, w.Name)
+	default:
+		t.Fatalf("stack %s: workload %s has identity %q; these checks know managedIdentity and application: extend identityClientID", r.stack, w.Name, w.Identity)
 	}
-	uai := r.find(t, typeUserAssignedIdentity, w.Name)
-	v, ok := uai.State["clientId"]
+	v, ok := identity.State["clientId"]
 	if !ok || !v.IsString() || v.StringValue() == "" {
 		t.Fatalf("stack %s: identity %s has no clientId in its state: %v", r.stack, w.Name, v)
 	}

@@ -244,7 +244,8 @@ func TestFederatedCredentialTrustsTheProjectedToken(t *testing.T) {
 		}
 		wantSubject := "system:serviceaccount:" + pod.Namespace + ":" + sa
 
-		fics := plan.OfType(r.plan.Resources, ":FederatedIdentityCredential")
+		// Managed-identity and application credentials alike.
+		fics := plan.OfType(r.plan.Resources, "FederatedIdentityCredential")
 		var matched []string
 		for _, fic := range fics {
 			subject, _ := fic.Input("subject")

@@ -63,6 +63,10 @@ func TestGoldenPlans(t *testing.T) {
 					Inputs                            map[string]any
 					DependsOn                         []string
 					ReplaceOnChanges                  []string
+					Aliases                           []string
+					RetainOnDelete                    bool
+					Protect                           bool
+					DeleteBeforeReplace               bool
 				} `json:"resources"`
 				Outputs map[string]any `json:"outputs"`
 			}

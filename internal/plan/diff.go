@@ -113,6 +113,23 @@ func Compare(old, new *Plan) (*Diff, error) {
 	for _, r := range n.Resources {
 		after[withoutStack(r.URN)] = r
 	}
+	// A resource that names an old one among its aliases is that resource,
+	// moved: the engine neither removes nor adds it.
+	for u, r := range after {
+		if _, ok := before[u]; ok {
+			continue
+		}
+		for _, alias := range r.Aliases {
+			old := withoutStack(alias)
+			if b, ok := before[old]; ok {
+				if _, taken := after[old]; !taken {
+					delete(before, old)
+					before[u] = b
+					break
+				}
+			}
+		}
+	}
 	urns := make([]string, 0, len(before)+len(after))
 	for u := range before {
 		urns = append(urns, u)
@@ -219,6 +236,15 @@ func resourceLeaves(r Resource) []leaf {
 	}
 	for _, d := range r.DependsOn {
 		out = append(out, leaf{"(dependsOn)", ShortURN(d)})
+	}
+	// The options that change what destroying or replacing it does.
+	for _, o := range []struct {
+		name string
+		on   bool
+	}{{"(protect)", r.Protect}, {"(retainOnDelete)", r.RetainOnDelete}, {"(deleteBeforeReplace)", r.DeleteBeforeReplace}} {
+		if o.on {
+			out = append(out, leaf{o.name, "true"})
+		}
 	}
 	return out
 }

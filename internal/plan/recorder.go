@@ -45,6 +45,17 @@ type Resource struct {
 	// ReplaceOnChanges are the input paths the program marked with
 	// pulumi.ReplaceOnChanges.
 	ReplaceOnChanges []string `json:"replaceOnChanges,omitempty"`
+	// Aliases are the URNs the resource was once known by (pulumi.Aliases):
+	// the engine moves a resource from an alias, it does not replace it.
+	Aliases []string `json:"aliases,omitempty"`
+	// RetainOnDelete, Protect and DeleteBeforeReplace are the resource
+	// options of those names: what destroying or replacing the resource does.
+	RetainOnDelete      bool `json:"retainOnDelete,omitempty"`
+	Protect             bool `json:"protect,omitempty"`
+	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+
+	// Version is the provider plugin version the resource asks for.
+	Version string `json:"-"`
 
 	// ID is the fake physical ID the recorder gave the resource.
 	ID string `json:"-"`
@@ -65,15 +76,26 @@ type Invoke struct {
 // Recorder is a pulumi.MockResourceMonitor that records what a program does.
 type Recorder struct {
 	project, stack string
+	// subscription is the subscription getClientConfig answers, and the one
+	// every fake resource ID is in.
+	subscription string
 
 	mu        sync.Mutex
 	resources []Resource
 	invokes   []Invoke
 }
 
-// NewRecorder returns an empty recorder for one project and stack.
+// NewRecorder returns an empty recorder for one project and stack, signed in
+// to the subscription FakeSubscriptionID.
 func NewRecorder(project, stack string) *Recorder {
-	return &Recorder{project: project, stack: stack}
+	return &Recorder{project: project, stack: stack, subscription: FakeSubscriptionID}
+}
+
+// InSubscription makes the recorder answer as if the provider were signed in
+// to another subscription, so that tests can deploy one stack to two.
+func (r *Recorder) InSubscription(id string) *Recorder {
+	r.subscription = id
+	return r
 }
 
 // Resources returns the recorded resources sorted by URN.
@@ -113,12 +135,29 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			res.Provider = providerURN(p)
 		}
 		res.ReplaceOnChanges = slices.Sorted(slices.Values(rpc.GetReplaceOnChanges()))
+		res.Aliases = slices.Clone(rpc.GetAliasURNs())
+		for _, a := range rpc.GetAliases() {
+			switch {
+			case a.GetUrn() != "":
+				res.Aliases = append(res.Aliases, a.GetUrn())
+			case a.GetSpec() != nil && a.GetSpec().GetName() != "":
+				spec, typ := a.GetSpec(), res.Type
+				if spec.GetType() != "" {
+					typ = spec.GetType()
+				}
+				res.Aliases = append(res.Aliases, r.urn(res.Parent, typ, spec.GetName()))
+			}
+		}
+		res.RetainOnDelete = rpc.GetRetainOnDelete()
+		res.Protect = rpc.GetProtect()
+		res.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
+		res.Version = rpc.GetVersion()
 	}
 	if res.DependsOn == nil {
 		res.DependsOn = []string{}
 	}
 	res.URN = r.urn(res.Parent, res.Type, res.Name)
-	id, state := fakeOutputs(res.Type, res.Name, args.Inputs)
+	id, state := fakeOutputs(r.subscription, res.Type, res.Name, args.Inputs)
 	if !args.Custom {
 		id = ""
 	}
@@ -142,7 +181,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clientId":       FakeGUID("client", "clientId"),
 			"objectId":       FakeGUID("client", "objectId"),
-			"subscriptionId": FakeSubscriptionID,
+			"subscriptionId": r.subscription,
 			"tenantId":       FakeGUID("tenant"),
 		}), nil
 	case strings.HasPrefix(mod, "containerservice") && fn == "listManagedClusterAdminCredentials":
@@ -231,7 +270,7 @@ var armNames = map[string][2]string{
 
 // fakeOutputs returns the fake ID and state for a resource: its inputs plus
 // the outputs Azure would compute, all clearly fake.
-func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
 	state := inputs.Copy()
 	pkg, mod, member := splitToken(typ)
 	switch {
@@ -253,11 +292,11 @@ func fakeOutputs(typ, name string, inputs resource.PropertyMap) (string, resourc
 	}
 	state["name"] = resource.NewProperty(azName)
 	rg := str(inputs, "resourceGroupName")
-	rgID := "/subscriptions/" + FakeSubscriptionID + "/resourceGroups/" + rg
+	rgID := "/subscriptions/" + subscription + "/resourceGroups/" + rg
 	var id string
 	switch mod + ":" + member {
 	case "resources:ResourceGroup":
-		id = "/subscriptions/" + FakeSubscriptionID + "/resourceGroups/" + azName
+		id = "/subscriptions/" + subscription + "/resourceGroups/" + azName
 	case "keyvault:Secret":
 		vault := str(inputs, "vaultName")
 		id = rgID + "/providers/Microsoft.KeyVault/vaults/" + vault + "/secrets/" + azName

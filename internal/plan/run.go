@@ -40,8 +40,13 @@ type Plan struct {
 // Run runs program for project and stack against a fresh Recorder, with cfg
 // as the stack's configuration. program gets an export hook: every value given
 // to it is awaited after the run and shown in Plan.Outputs.
-func Run(project, stack string, cfg StackConfig, program func(export func(string, pulumi.Input)) pulumi.RunFunc) (*Plan, *Recorder, error) {
+//
+// Options change the recorder, such as WithSubscription.
+func Run(project, stack string, cfg StackConfig, program func(export func(string, pulumi.Input)) pulumi.RunFunc, opts ...RunOption) (*Plan, *Recorder, error) {
 	rec := NewRecorder(project, stack)
+	for _, o := range opts {
+		o(rec)
+	}
 	exports := map[string]pulumi.Input{}
 	export := func(name string, v pulumi.Input) { exports[name] = v }
 	withConfig := func(info *pulumi.RunInfo) {
@@ -69,6 +74,14 @@ func Run(project, stack string, cfg StackConfig, program func(export func(string
 		}
 	}
 	return p, rec, nil
+}
+
+// RunOption changes the recorder of a Run.
+type RunOption func(*Recorder)
+
+// WithSubscription makes the run's provider signed in to subscription id.
+func WithSubscription(id string) RunOption {
+	return func(r *Recorder) { r.InSubscription(id) }
 }
 
 // LoadStackFile reads Pulumi.STACK.yaml, and the Pulumi.yaml beside it, as

@@ -1,0 +1,28 @@
+package components
+
+import (
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// childOptions are the options every child of the component c gets: c as its
+// parent, through which it inherits c's providers, and the dependencies the
+// caller gave c with pulumi.DependsOn or pulumi.DependsOnInputs. The Go SDK
+// does not pass a component's dependencies on to its children, so without
+// this, a service account would not wait for a namespace that the caller
+// made the component depend on.
+func childOptions(c pulumi.Resource, opts []pulumi.ResourceOption) []pulumi.ResourceOption {
+	out := []pulumi.ResourceOption{pulumi.Parent(c)}
+	ro, err := pulumi.NewResourceOptions(opts...)
+	if err != nil {
+		// NewResourceOptions returns no error today; should it one day, the
+		// component's registration has already checked the options.
+		return out
+	}
+	if len(ro.DependsOn) > 0 {
+		out = append(out, pulumi.DependsOn(ro.DependsOn))
+	}
+	for _, in := range ro.DependsOnInputs {
+		out = append(out, pulumi.DependsOnInputs(in))
+	}
+	return out
+}
