@@ -90,8 +90,8 @@ type ClusterArgs struct {
 	// place.
 	LocalAccountsDisabled bool
 	// AdminGroupObjectIDs are Entra group object IDs (GUIDs) made cluster
-	// admins. Given any, the cluster is AAD-managed with Azure RBAC (which AKS
-	// cannot turn off again). Required, at least one, when
+	// admins. Given any, the cluster is AAD-managed (which AKS cannot turn off
+	// again) with Azure RBAC for Kubernetes. Required, at least one, when
 	// LocalAccountsDisabled. Changed in place.
 	AdminGroupObjectIDs []string
 	// AuthorizedIPRanges limits the API server to these IPv4 addresses or CIDR

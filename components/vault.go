@@ -84,8 +84,11 @@ type VaultArgs struct {
 	// property unset (AZURE-FACTS.md, Key Vault).
 	PurgeProtectionEnabled *bool
 	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
-	// 7-90. Default 90. Soft delete itself is always on. Azure takes it at
-	// creation only and refuses a change afterwards.
+	// 7-90. Default 90. Soft delete itself is always on. The retention is set
+	// when the vault is created: a change is refused by Azure, and the way
+	// through is a new vault under a new name, since the old name stays
+	// reserved while the old vault is soft-deleted
+	// (docs/azure-facts.md#key-vault-names-and-soft-delete).
 	SoftDeleteRetentionDays int
 	// NetworkDefaultAction is "Allow" or "Deny" for traffic not matched by
 	// AllowedIPRanges or SubnetIDs. Default "Deny". With "Deny" and no rules,

@@ -109,12 +109,15 @@ func (v *Vault) Access(types ...ObjectType) VaultAccess {
 // options: the service account is created through it.
 type WorkloadIdentityArgs struct {
 	// Kind is IdentityKindManagedIdentity (default) or IdentityKindApplication.
-	// Changing it replaces the identity.
+	// Changing it deletes the identity and creates one of the other kind,
+	// with a new client ID.
 	Kind IdentityKind
 	// ResourceGroupName holds the managed identity. Required for
-	// ManagedIdentity; unused for Application.
+	// ManagedIdentity; unused for Application. Changing it replaces the
+	// managed identity.
 	ResourceGroupName pulumi.StringInput
 	// Location of the managed identity. Optional: the provider's default.
+	// Changing it replaces the managed identity.
 	Location pulumi.StringPtrInput
 	// Name is the managed identity's name (3-128 letters, digits, hyphens and
 	// underscores, starting with a letter or digit; changing it replaces the

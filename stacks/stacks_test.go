@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -378,6 +379,17 @@ func TestStackFiles(t *testing.T) {
 			wantInput(t, mc, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "true")
 			if len(plan.OfType(p.Resources, "keyvault:Secret")) == 0 {
 				t.Error("the stack writes no secret")
+			}
+			// One azure-native provider: every resource asks for the same
+			// plugin version, whichever SDK module declares it.
+			versions := map[string]bool{}
+			for _, r := range p.Resources {
+				if r.Custom && strings.HasPrefix(r.Type, "azure-native:") {
+					versions[r.Version] = true
+				}
+			}
+			if len(versions) != 1 || versions[""] {
+				t.Errorf("azure-native resources ask for plugin versions %v; want one", slices.Sorted(maps.Keys(versions)))
 			}
 			// Nobody, the deployer included, has standing data-plane access:
 			// no grant names the identity running `pulumi up`.

@@ -90,7 +90,7 @@ func TestCompareChangedInputs(t *testing.T) {
 			},
 			wantOp:   plan.OpReplace,
 			wantPath: "agentPoolProfiles[0].vmSize", wantOld: "Standard_D4s_v5", wantNew: "Standard_D8s_v5",
-			wantReplace: "AKS cannot change the VM size of an existing node pool",
+			wantReplace: plan.RefusedPrefix + "AKS cannot change the VM size of an existing node pool; it needs a new cluster",
 		},
 		{
 			name:     "a name set where there was none replaces",
@@ -203,7 +203,7 @@ func TestMarkdownMarksReplacement(t *testing.T) {
 	}
 	for _, want := range []string{
 		"| **replace** | `azure-native:containerservice/v20241001:ManagedCluster` | `aks` | `dnsPrefix`: AKS cannot change a cluster's DNS prefix |",
-		"- dnsPrefix = aks\n+ dnsPrefix = aks2\n! replaces the resource: AKS cannot change a cluster's DNS prefix\n",
+		"- dnsPrefix = aks\n+ dnsPrefix = aks2\n! replaces: AKS cannot change a cluster's DNS prefix\n",
 	} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
@@ -271,11 +271,11 @@ func TestReplaceReason(t *testing.T) {
 		{"azure-native:keyvault:Vault", "vaultName", plan.ReasonAzureID},
 		{"azure-native:keyvault/v20230201:Vault", "location", plan.ReasonLocation},
 		{"azure-native:keyvault:Vault", "properties.enableRbacAuthorization", ""},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[2].vmSize", "AKS cannot change the VM size of an existing node pool"},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].availabilityZones[1]", "AKS cannot change the zones of an existing node pool"},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[2].vmSize", plan.RefusedPrefix + "AKS cannot change the VM size of an existing node pool; it needs a new cluster"},
+		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].availabilityZones[1]", plan.RefusedPrefix + "AKS cannot change the zones of an existing node pool; it needs a new cluster"},
 		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].count", ""},
 		{"azure-native:containerservice/v20241001:ManagedCluster", "dnsPrefixes", ""},
-		{"azure-native:authorization/v20220401:RoleAssignment", "principalId", "Azure does not update a role assignment's principal or role"},
+		{"azure-native:authorization/v20220401:RoleAssignment", "principalId", "Azure does not update a role assignment's principal, role or principal type"},
 		{"kubernetes:core/v1:ServiceAccount", "metadata.namespace", "the Kubernetes provider replaces a renamed or moved object"},
 		{"kubernetes:core/v1:ServiceAccount", "metadata.annotations.azure.workload.identity/client-id", ""},
 		{"kubernetes:apps/v1:Deployment", "spec.selector.matchLabels.app", "a Deployment's selector is immutable"},

@@ -170,7 +170,7 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 	for _, want := range []string{
 		`0 to add, 0 to change, 1 to replace, 0 to remove`,
 		"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)",
-		"~ agentPoolProfiles[0].vmSize: " + oldSize + " → " + newSize + "   [replaces: AKS cannot change the VM size of an existing node pool]",
+		"~ agentPoolProfiles[0].vmSize: " + oldSize + " → " + newSize + "   [refused by Azure in place: AKS cannot change the VM size of an existing node pool; it needs a new cluster]",
 		acceptCommand,
 	} {
 		if !strings.Contains(err.Error(), want) {
@@ -496,6 +496,39 @@ func TestStackFileLoadedAsTheCLIDoes(t *testing.T) {
 						t.Errorf("the plan shows the ciphertext %s", ct[1])
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestRefusedChangesMarkedInProd changes, in a copy of Pulumi.prod.yaml,
+// properties that Azure refuses to change in place: the plan diff marks
+// each, where a real `pulumi preview` would show an update that `up` fails on.
+func TestRefusedChangesMarkedInProd(t *testing.T) {
+	tests := []struct {
+		name, pattern, value, want string
+	}{
+		{"soft-delete retention", `softDeleteRetentionDays: \d+`, "softDeleteRetentionDays: 30",
+			"~ properties.softDeleteRetentionInDays: 90 → 30   [refused by Azure in place: a vault's soft-delete retention is set at creation"},
+		{"availability zones", `availabilityZones: \[[^\]]*\]`, `availabilityZones: ["1", "2"]`,
+			"[refused by Azure in place: AKS cannot change the zones of an existing node pool"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, prod := copyProject(t, "prod")
+			base := filepath.Join(dir, "base.json")
+			writeFile(t, base, planJSON(t, dir, "prod"))
+			re := regexp.MustCompile(tt.pattern)
+			if !re.Match(prod) {
+				t.Fatalf("Pulumi.prod.yaml has no %s; update this test", tt.pattern)
+			}
+			writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), re.ReplaceAll(prod, []byte(tt.value)))
+			var out bytes.Buffer
+			if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &out); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), "(replace)") {
+				t.Errorf("diff lacks %q:\n%s", tt.want, out.String())
 			}
 		})
 	}

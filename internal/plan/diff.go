@@ -445,9 +445,18 @@ func (p PropertyChange) line(op string) string {
 		s = "~ " + p.Path + ": " + *p.Old + " → " + *p.New
 	}
 	if p.Replace != "" {
-		s += "   [replaces: " + p.Replace + "]"
+		s += "   [" + p.mark() + "]"
 	}
 	return s
+}
+
+// mark says what the change does to the resource: "replaces: WHY", or
+// "refused by Azure in place: WHY".
+func (p PropertyChange) mark() string {
+	if strings.HasPrefix(p.Replace, RefusedPrefix) {
+		return strings.TrimSuffix(RefusedPrefix, " ") + " " + strings.TrimPrefix(p.Replace, RefusedPrefix)
+	}
+	return "replaces: " + p.Replace
 }
 
 // diffLines is the Markdown ```diff form of one change.
@@ -460,7 +469,7 @@ func (p PropertyChange) diffLines() []string {
 		out = append(out, "+ "+p.Path+" = "+*p.New)
 	}
 	if p.Replace != "" {
-		out = append(out, "! replaces the resource: "+p.Replace)
+		out = append(out, "! "+p.mark())
 	}
 	return out
 }

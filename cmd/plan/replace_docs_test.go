@@ -1,0 +1,91 @@
+package main
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+// TestReplaceRulesMatchArgsDocs holds the replacement rules of the plan diff
+// (internal/plan/replace.go) and the Args docs of the components to one
+// story: every field documented as "replaces" or "refused by Azure" has a
+// rule of that kind, and every field a rule names is documented so.
+func TestReplaceRulesMatchArgsDocs(t *testing.T) {
+	docs := argsFieldDocs(t, "../../components")
+	rules := plan.RuleFields()
+	for _, field := range slices.Sorted(func(yield func(string) bool) {
+		for f := range docs {
+			if !yield(f) {
+				return
+			}
+		}
+	}) {
+		doc := strings.ToLower(strings.Join(strings.Fields(docs[field]), " "))
+		refused := strings.Contains(doc, "refused by azure")
+		replaces := strings.Contains(doc, "replaces")
+		ruleRefused, ruled := rules[field]
+		switch {
+		case (refused || replaces) && !ruled:
+			t.Errorf("%s is documented as changed by replacement, but no rule in internal/plan/replace.go names it:\n    %s", field, docs[field])
+		case !refused && !replaces && ruled:
+			t.Errorf("%s has a replacement rule in internal/plan/replace.go, but its doc does not say that a change replaces or is refused:\n    %s", field, docs[field])
+		case refused != ruleRefused && ruled:
+			t.Errorf("%s: documented as refused by Azure: %v; its rule is a refusal: %v", field, refused, ruleRefused)
+		}
+	}
+	for field := range rules {
+		if _, ok := docs[field]; !ok {
+			t.Errorf("internal/plan/replace.go names %s, which is not an Args field of components/", field)
+		}
+	}
+	if len(rules) < 10 {
+		t.Errorf("only %d fields have rules; the test would check little", len(rules))
+	}
+}
+
+// argsFieldDocs reads the doc comment of every field of every exported
+// struct type whose name ends in Args, as TYPE.FIELD.
+func argsFieldDocs(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		file, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(n ast.Node) bool {
+			spec, ok := n.(*ast.TypeSpec)
+			if !ok || !strings.HasSuffix(spec.Name.Name, "Args") || !spec.Name.IsExported() {
+				return true
+			}
+			st, ok := spec.Type.(*ast.StructType)
+			if !ok {
+				return true
+			}
+			for _, field := range st.Fields.List {
+				for _, name := range field.Names {
+					out[spec.Name.Name+"."+name.Name] = field.Doc.Text()
+				}
+			}
+			return false
+		})
+	}
+	if len(out) == 0 {
+		t.Fatalf("no Args fields found in %s", dir)
+	}
+	return out
+}
