@@ -28,11 +28,11 @@ const (
 	// smallest general-purpose v5 size that AKS accepts for a system pool.
 	DefaultNodeVMSize = "Standard_D2s_v5"
 	// DefaultRotationPollInterval is the secrets-provider add-on's own default
-	// rotation poll interval (AZURE-FACTS.md: "the default is 2m").
+	// rotation poll interval (docs/azure-facts.md#cluster: "The default rotation poll interval is two minutes").
 	DefaultRotationPollInterval = "2m"
 	// SecretsProviderAddon is the ARM key of the Key Vault CSI add-on. The CLI
 	// calls it azure-keyvault-secrets-provider; the walkthrough's
-	// "azurekeyvaultsecretsdriver" does not exist (AZURE-FACTS.md).
+	// "azurekeyvaultsecretsdriver" does not exist (docs/azure-facts.md#cluster).
 	SecretsProviderAddon = "azureKeyvaultSecretsProvider"
 	// systemPoolName is the name of the system agent pool.
 	systemPoolName = "system"
@@ -77,7 +77,7 @@ type ClusterArgs struct {
 	AvailabilityZones []string
 	// SecretRotationEnabled turns on rotation in the secrets-provider add-on:
 	// mounted files are refreshed in place every RotationPollInterval. Optional:
-	// nil means true. Rotation is off in AKS unless set (AZURE-FACTS.md).
+	// nil means true. Rotation is off in AKS unless set (docs/azure-facts.md#cluster).
 	SecretRotationEnabled *bool
 	// RotationPollInterval is how often the add-on polls Key Vault when rotation
 	// is on: a Go duration of at least 1s, such as "2m". Default
@@ -230,7 +230,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: kubeconfig,
 		// A rotated kubeconfig must not replace the provider and every object
-		// under it (AZURE-FACTS.md, Pulumi specifics).
+		// under it (docs/azure-facts.md#pulumi-specifics).
 		ClusterIdentifier: aks.ID().ToStringOutput(),
 	}, child...)
 	if err != nil {
@@ -287,7 +287,7 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 			NetworkPlugin:     pulumi.String(string(containerservice.NetworkPluginAzure)),
 			NetworkPluginMode: pulumi.String(string(containerservice.NetworkPluginModeOverlay)),
 		},
-		// Always on (AZURE-FACTS.md, Cluster): the issuer that federated
+		// Always on (docs/azure-facts.md#cluster): the issuer that federated
 		// credentials trust, and the webhook that injects the token into pods.
 		// The walkthrough leaves out --enable-workload-identity.
 		OidcIssuerProfile: &containerservice.ManagedClusterOIDCIssuerProfileArgs{
@@ -301,7 +301,7 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 		AddonProfiles: containerservice.ManagedClusterAddonProfileMap{
 			SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
 				Enabled: pulumi.Bool(true),
-				// Rotation is off unless enableSecretRotation is "true" (AZURE-FACTS.md).
+				// Rotation is off unless enableSecretRotation is "true" (docs/azure-facts.md#cluster).
 				Config: pulumi.StringMap{
 					"enableSecretRotation": pulumi.String(fmt.Sprint(*a.SecretRotationEnabled)),
 					"rotationPollInterval": pulumi.String(a.RotationPollInterval),
@@ -335,7 +335,7 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 // kubeconfig returns the secret kubeconfig for the Kubernetes provider: the
 // admin credentials with local accounts on; without them (AAD + Azure RBAC)
 // admin credentials do not exist, so the user kubeconfig in exec format,
-// converted for `kubelogin --login azurecli` (AZURE-FACTS.md, Pulumi specifics).
+// converted for `kubelogin --login azurecli` (docs/azure-facts.md#pulumi-specifics).
 func (a ClusterArgs) kubeconfig(ctx *pulumi.Context, parent pulumi.Resource, aks *containerservice.ManagedCluster) pulumi.StringOutput {
 	var raw pulumi.StringOutput
 	if a.LocalAccountsDisabled {

@@ -18,7 +18,7 @@ import (
 // without pulumi.Aliases.
 const SecretMountType = "secure-aks:index:SecretMount"
 
-// Secrets Store CSI constants (AZURE-FACTS.md, SecretProviderClass).
+// Secrets Store CSI constants (docs/azure-facts.md#secretproviderclass).
 const (
 	// SecretProviderClassAPIVersion and SecretProviderClassKind name the CRD.
 	SecretProviderClassAPIVersion = "secrets-store.csi.x-k8s.io/v1"
@@ -89,7 +89,7 @@ type SecretMountArgs struct {
 	// ClientID is the workload identity's client ID
 	// (WorkloadIdentity.ClientID). Required: without it the provider falls
 	// back to service-principal mode and the mount fails with
-	// "nodePublishSecretRef secret is not set" (AZURE-FACTS.md).
+	// "nodePublishSecretRef secret is not set" (docs/azure-facts.md#secretproviderclass).
 	ClientID pulumi.StringInput
 	// Objects to mount, in this order. Required, at least one. Changed in
 	// place.
@@ -233,7 +233,7 @@ func (a SecretMountArgs) Validate(name string) error {
 // RenderObjects renders the objects parameter in the exact nested form the
 // Azure provider parses: a YAML document with one key, "array", whose items
 // are themselves YAML documents, one per object. It uses a YAML library,
-// never string concatenation (AZURE-FACTS.md).
+// never string concatenation (docs/azure-facts.md#secretproviderclass).
 func RenderObjects(objects []SecretObject) (string, error) {
 	type kvObject struct {
 		ObjectName     string `yaml:"objectName"`

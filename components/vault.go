@@ -24,7 +24,7 @@ type VaultAuthorization string
 
 const (
 	// VaultAuthorizationRBAC uses Azure RBAC role assignments (the default, and
-	// the Azure CLI's default since 2.61; AZURE-FACTS.md, Key Vault).
+	// the Azure CLI's default since 2.61; docs/azure-facts.md#key-vault-access).
 	VaultAuthorizationRBAC VaultAuthorization = "RBAC"
 	// VaultAuthorizationAccessPolicy uses the legacy access policies.
 	VaultAuthorizationAccessPolicy VaultAuthorization = "AccessPolicy"
@@ -43,8 +43,10 @@ const (
 	// DefaultNetworkDefaultAction denies access from networks not allowed by
 	// AllowedIPRanges or SubnetIDs: the secure default.
 	DefaultNetworkDefaultAction = "Deny"
-	// RoleKeyVaultSecretsOfficer is the built-in role that lets the deployer
-	// write secrets in an RBAC vault (AZURE-FACTS.md, Key Vault).
+	// RoleKeyVaultSecretsOfficer is the built-in role that reads and writes
+	// every secret through the data plane, granted only to
+	// VaultArgs.SecretsOfficerObjectID: writing secrets through ARM does not
+	// need it (docs/azure-facts.md#key-vault-access).
 	RoleKeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
 )
 
@@ -81,7 +83,7 @@ type VaultArgs struct {
 	// PurgeProtectionEnabled protects deleted vaults and secrets from purge
 	// until the retention ends. Optional: nil means true. Once on, Azure never
 	// turns it off, and it refuses the value false, so false leaves the
-	// property unset (AZURE-FACTS.md, Key Vault).
+	// property unset (docs/azure-facts.md#key-vault-names-and-soft-delete).
 	PurgeProtectionEnabled *bool
 	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
 	// 7-90. Default 90. Soft delete itself is always on. The retention is set
@@ -93,7 +95,7 @@ type VaultArgs struct {
 	// NetworkDefaultAction is "Allow" or "Deny" for traffic not matched by
 	// AllowedIPRanges or SubnetIDs. Default "Deny". With "Deny" and no rules,
 	// public network access is disabled and the vault is reachable only through
-	// a private endpoint (AZURE-FACTS.md, Key Vault). Changed in place.
+	// a private endpoint (docs/azure-facts.md#key-vault-network). Changed in place.
 	NetworkDefaultAction string
 	// AllowedIPRanges are IPv4 addresses or CIDR ranges let through the
 	// firewall, such as the cluster's egress IPs. Optional. Changed in place.
@@ -189,7 +191,7 @@ func (a VaultArgs) withDefaults() VaultArgs {
 }
 
 // CheckVaultName checks a Key Vault name against Azure's rules
-// (AZURE-FACTS.md, Key Vault), one message per broken rule.
+// (docs/azure-facts.md#key-vault-names-and-soft-delete), one message per broken rule.
 func CheckVaultName(name string) []string {
 	var rules []string
 	if len(name) < 3 || len(name) > 24 {
@@ -451,7 +453,7 @@ func roleDefinitionID(scopeID, roleID string) string {
 type keyvaultPermissions struct{ secrets, certificates, keys []string }
 
 // add grants "get", and only "get", on one object type: all the CSI driver
-// needs (AZURE-FACTS.md: the walkthrough's "list" is more than needed).
+// needs (docs/azure-facts.md#key-vault-access: the walkthrough's "list" is more than needed).
 func (p *keyvaultPermissions) add(t ObjectType) {
 	switch t {
 	case ObjectTypeSecret:

@@ -23,7 +23,7 @@ type IdentityKind string
 const (
 	// IdentityKindManagedIdentity is a user-assigned managed identity with a
 	// federated identity credential (ARM only, no Microsoft Graph rights
-	// needed): the recommended path (AZURE-FACTS.md, Identity).
+	// needed): the recommended path (docs/azure-facts.md#identity-and-federation).
 	IdentityKindManagedIdentity IdentityKind = "ManagedIdentity"
 	// IdentityKindApplication is an Entra application, its service principal
 	// and an application federated credential (Microsoft Graph). The
@@ -45,7 +45,7 @@ const (
 	ObjectTypeKey ObjectType = "key"
 )
 
-// Workload identity constants (AZURE-FACTS.md, Identity and federation).
+// Workload identity constants (docs/azure-facts.md#identity-and-federation).
 const (
 	// DefaultAudience is the audience of Entra workload identity federation.
 	DefaultAudience = "api://AzureADTokenExchange"
@@ -399,7 +399,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 			return nil, wrap(err)
 		}
 		// The service principal is what role assignments and access policies
-		// point at; the walkthrough never creates it (AZURE-FACTS.md).
+		// point at; the walkthrough never creates it (docs/azure-facts.md#identity-and-federation).
 		sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, child...)
 		if err != nil {
 			return nil, wrap(err)

@@ -4,7 +4,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
+	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -88,4 +91,66 @@ func argsFieldDocs(t *testing.T, dir string) map[string]string {
 		t.Fatalf("no Args fields found in %s", dir)
 	}
 	return out
+}
+
+// TestAzureFactCitationsResolve checks that every docs/azure-facts.md#ANCHOR
+// cited in the code, the stack files and the docs names a section of that
+// file.
+func TestAzureFactCitationsResolve(t *testing.T) {
+	facts, err := os.ReadFile("../../docs/azure-facts.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	anchors := map[string]bool{}
+	for _, line := range strings.Split(string(facts), "\n") {
+		if heading, ok := strings.CutPrefix(line, "## "); ok {
+			anchors[githubAnchor(heading)] = true
+		}
+	}
+	cite := regexp.MustCompile(`azure-facts\.md(#[a-z0-9-]+)?((?:,\s*#[a-z0-9-]+)*)`)
+	cited := 0
+	err = filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".git" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !(strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".md") || strings.HasSuffix(path, ".yaml")) {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range cite.FindAllStringSubmatch(string(data), -1) {
+			for _, a := range regexp.MustCompile(`#[a-z0-9-]+`).FindAllString(m[1]+m[2], -1) {
+				cited++
+				if !anchors[a[1:]] {
+					t.Errorf("%s cites docs/azure-facts.md%s, which has no such section", path, a)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cited < 20 {
+		t.Errorf("%d citations found; the walk checked little", cited)
+	}
+}
+
+// githubAnchor is the anchor GitHub gives a heading.
+func githubAnchor(heading string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(heading) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-':
+			b.WriteRune(r)
+		case r == ' ':
+			b.WriteByte('-')
+		}
+	}
+	return b.String()
 }
