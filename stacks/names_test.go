@@ -169,3 +169,28 @@ func TestSampleWaitsForTheSecretsItMounts(t *testing.T) {
 		t.Error("the sample waits for s2, which it does not mount")
 	}
 }
+
+// TestNoNameDependsOnThePulumiOrganization plans a stack file in two Pulumi
+// organizations (Pulumi Cloud gives each its own; a self-managed backend
+// always says "organization"): the plans are the same.
+func TestNoNameDependsOnThePulumiOrganization(t *testing.T) {
+	t.Parallel()
+	cfg := withWorkloads(nil)
+	var plans []string
+	for _, org := range []string{"organization", "contoso-platform"} {
+		p, _, err := plan.Run("secure-aks", "dev", cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
+			return Program(Options{LoadOptions: LoadOptions{PlaceholderSecrets: true}, OnExport: export})
+		}, plan.WithOrganization(org))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := p.WriteJSON(&b); err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, b.String())
+	}
+	if plans[0] != plans[1] {
+		t.Error("the plan changes with the Pulumi organization; `pulumi up` on another backend would differ")
+	}
+}

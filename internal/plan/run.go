@@ -44,14 +44,18 @@ type Plan struct {
 // Options change the recorder, such as WithSubscription.
 func Run(project, stack string, cfg StackConfig, program func(export func(string, pulumi.Input)) pulumi.RunFunc, opts ...RunOption) (*Plan, *Recorder, error) {
 	rec := NewRecorder(project, stack)
+	settings := runSettings{rec: rec}
 	for _, o := range opts {
-		o(rec)
+		o(&settings)
 	}
 	exports := map[string]pulumi.Input{}
 	export := func(name string, v pulumi.Input) { exports[name] = v }
 	withConfig := func(info *pulumi.RunInfo) {
 		info.Config = cfg.Values
 		info.ConfigSecretKeys = cfg.SecretKeys
+		if settings.organization != "" {
+			info.Organization = settings.organization
+		}
 	}
 	err := pulumi.RunErr(program(export), pulumi.WithMocks(project, stack, rec), withConfig)
 	if err != nil {
@@ -76,12 +80,23 @@ func Run(project, stack string, cfg StackConfig, program func(export func(string
 	return p, rec, nil
 }
 
-// RunOption changes the recorder of a Run.
-type RunOption func(*Recorder)
+// RunOption changes what a Run simulates.
+type RunOption func(*runSettings)
+
+type runSettings struct {
+	rec          *Recorder
+	organization string
+}
 
 // WithSubscription makes the run's provider signed in to subscription id.
 func WithSubscription(id string) RunOption {
-	return func(r *Recorder) { r.InSubscription(id) }
+	return func(s *runSettings) { s.rec.InSubscription(id) }
+}
+
+// WithOrganization runs the program as if in the Pulumi organization org
+// (the mocks' default is "organization", as on a self-managed backend).
+func WithOrganization(org string) RunOption {
+	return func(s *runSettings) { s.organization = org }
 }
 
 // LoadStackFile reads Pulumi.STACK.yaml, and the Pulumi.yaml beside it, as
