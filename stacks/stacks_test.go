@@ -305,22 +305,14 @@ func TestDeployerDataPlaneAccessIsOptIn(t *testing.T) {
 	wantInput(t, mustFind(t, rec.Resources(), ":RoleAssignment", "vault-secrets-officer"), "principalType", "ServicePrincipal")
 }
 
-// stackFiles lists the project's stacks: every Pulumi.STACK.yaml at the
-// root, except the end-to-end test's throwaway stacks.
+// stackFiles lists the project's stacks (plan.StackFiles).
 func stackFiles(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob("../Pulumi.*.yaml")
+	stacks, err := plan.StackFiles("..")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	for _, f := range files {
-		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
-		if !strings.HasPrefix(stack, "e2e-") {
-			out = append(out, stack)
-		}
-	}
-	return out
+	return stacks
 }
 
 // TestStackFiles loads and deploys every real stack file, and a copy of
@@ -346,15 +338,8 @@ func TestStackFiles(t *testing.T) {
 		t.Fatalf("stack files %v; want dev, prod and staging at least", cases)
 	}
 	cases = append(cases, stackCase{"dev with committed ciphertext", "dev", func(t *testing.T) plan.StackConfig {
-		dev, err := os.ReadFile("../Pulumi.dev.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		encrypted, err := plan.WithCiphertext(dev, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "committed"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg := loadStackText(t, "dev", string(encrypted))
+		_, encrypted := devWithCiphertext(t)
+		cfg := loadStackText(t, "dev", encrypted)
 		if !slices.Contains(cfg.SecretKeys, "secure-aks:secrets") {
 			t.Fatalf("the ciphertext copy holds no secret: %v", cfg.SecretKeys)
 		}
@@ -551,24 +536,32 @@ func plaintextSecrets(cfg plan.StackConfig) string {
 // plain value fails.
 func TestNoPlaintextSecrets(t *testing.T) {
 	t.Parallel()
-	dev, err := os.ReadFile("../Pulumi.dev.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	encrypted, err := plan.WithCiphertext(dev, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "v"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain := string(dev) + "  secure-aks:secrets:\n    MyApplicationSecret: in-plain-text\n"
+	dev, encrypted := devWithCiphertext(t)
+	plain := dev + "  secure-aks:secrets:\n    MyApplicationSecret: in-plain-text\n"
 	for _, tt := range []struct {
 		name, file string
 		wantLeak   bool
-	}{{"ciphertext", string(encrypted), false}, {"plain", plain, true}} {
+	}{{"ciphertext", encrypted, false}, {"plain", plain, true}} {
 		cfg := loadStackText(t, "dev", tt.file)
 		if leak := plaintextSecrets(cfg); (leak != "") != tt.wantLeak {
 			t.Errorf("%s: plaintextSecrets = %q, want a leak: %v", tt.name, leak, tt.wantLeak)
 		}
 	}
+}
+
+// devWithCiphertext returns Pulumi.dev.yaml, and a copy holding its secret's
+// value as committed ciphertext.
+func devWithCiphertext(t *testing.T) (dev, encrypted string) {
+	t.Helper()
+	data, err := os.ReadFile("../Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := plan.WithCiphertext(data, "secure-aks:secrets", map[string]string{"MyApplicationSecret": "committed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data), string(enc)
 }
 
 // loadStackText loads a stack file's text as the CLI would, beside the real

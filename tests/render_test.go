@@ -35,21 +35,14 @@ const (
 
 // stackNames are the stacks whose files are checked: every Pulumi.STACK.yaml
 // of the project, except the end-to-end test's throwaway stacks.
-var stackNames = func() []string {
-	files, _ := filepath.Glob(filepath.Join("..", "Pulumi.*.yaml"))
-	var out []string
-	for _, f := range files {
-		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
-		if !strings.HasPrefix(stack, "e2e-") {
-			out = append(out, stack)
-		}
-	}
-	return out
-}()
+var stackNames, stackNamesErr = plan.StackFiles("..")
 
 // TestEveryStackFileIsChecked guards the discovery: the checks below run on
 // every stack file, and on at least dev, prod and staging.
 func TestEveryStackFileIsChecked(t *testing.T) {
+	if stackNamesErr != nil {
+		t.Fatal(stackNamesErr)
+	}
 	for _, want := range []string{"dev", "prod", "staging"} {
 		if !slices.Contains(stackNames, want) {
 			t.Errorf("stack files found: %v; %s is missing, so the upstream checks would skip it", stackNames, want)

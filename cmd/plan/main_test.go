@@ -82,21 +82,12 @@ func TestGoldenPlans(t *testing.T) {
 	}
 }
 
-// stackFiles returns the stacks of the project: every Pulumi.STACK.yaml at
-// the root, except the throwaway stacks the end-to-end test writes while it
-// runs.
+// stackFiles returns the stacks of the project (plan.StackFiles).
 func stackFiles(t *testing.T) []string {
 	t.Helper()
-	files, err := filepath.Glob("../../Pulumi.*.yaml")
+	stacks, err := plan.StackFiles("../..")
 	if err != nil {
 		t.Fatal(err)
-	}
-	var stacks []string
-	for _, f := range files {
-		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
-		if !strings.HasPrefix(stack, "e2e-") {
-			stacks = append(stacks, stack)
-		}
 	}
 	return stacks
 }

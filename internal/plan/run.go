@@ -262,3 +262,21 @@ func (placeholderDecrypter) BatchDecrypt(_ context.Context, ciphertexts []string
 	}
 	return out, nil
 }
+
+// StackFiles lists the stacks of the project in dir: STACK for every
+// Pulumi.STACK.yaml there, except the throwaway stacks (e2e-*) the
+// end-to-end test writes while it runs.
+func StackFiles(dir string) ([]string, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	var stacks []string
+	for _, f := range files {
+		stack := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml")
+		if !strings.HasPrefix(stack, "e2e-") {
+			stacks = append(stacks, stack)
+		}
+	}
+	return stacks, nil
+}
