@@ -22,7 +22,8 @@ type WorkloadConfig struct {
 	Name string `json:"name"`
 	// Namespace of the service account and the class. Default "default".
 	Namespace string `json:"namespace"`
-	// CreateNamespace creates Namespace. Default false.
+	// CreateNamespace creates Namespace. Default false. A namespace that
+	// several workloads share is created once, and each of them waits for it.
 	CreateNamespace bool `json:"createNamespace"`
 	// ServiceAccount is the service account's name. Default: Name.
 	ServiceAccount string `json:"serviceAccount"`
@@ -217,7 +218,6 @@ func (c *Config) identityArgs(w WorkloadConfig, resourceGroupName, issuer, vault
 		OIDCIssuerURL:      issuer,
 		Namespace:          w.Namespace,
 		ServiceAccountName: w.ServiceAccount,
-		CreateNamespace:    w.CreateNamespace,
 		VaultAccess: map[string]components.VaultAccess{
 			"vault": {VaultID: vaultID, Authorization: c.vaultAuthorization(), ObjectTypes: w.objectTypes()},
 		},
@@ -257,9 +257,8 @@ func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadCon
 		// Every child waits for the namespace the stack creates for it.
 		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{namespace}))
 	}
-	args := cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID)
-	args.CreateNamespace = false // deployNamespaces creates it, once
-	wi, err := components.NewWorkloadIdentity(ctx, w.Name, args, opts...)
+	// The identity never creates the namespace: deployNamespaces does, once.
+	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID), opts...)
 	if err != nil {
 		return nil, err
 	}
