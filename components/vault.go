@@ -104,10 +104,13 @@ type VaultArgs struct {
 	// firewall. The subnets need the Microsoft.KeyVault service endpoint.
 	// Optional. Changed in place.
 	SubnetIDs []string
-	// Secrets are written to the vault, keyed by secret name (1-127 letters,
-	// digits and hyphens). Each value is stored as a Pulumi secret. Optional.
-	// Adding a secret never renames the others; a changed value makes a new
-	// secret version.
+	// Secrets are written to the vault through ARM, keyed by secret name
+	// (1-127 letters, digits and hyphens). Each value is stored as a Pulumi
+	// secret. Optional. Adding a secret never renames the others; a changed
+	// value makes a new secret version. Removing one, or destroying the
+	// component, leaves the secret in the vault (RetainOnDelete): ARM cannot
+	// delete a secret, and the data plane that can needs a role and a network
+	// path the deployer need not have. Deleting the vault soft-deletes it.
 	Secrets map[string]pulumi.StringInput
 	// SecretsOfficerObjectID is an identity granted standing data-plane access
 	// to every secret: Key Vault Secrets Officer on this vault in RBAC mode,
