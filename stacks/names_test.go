@@ -194,3 +194,21 @@ func TestNoNameDependsOnThePulumiOrganization(t *testing.T) {
 		t.Error("the plan changes with the Pulumi organization; `pulumi up` on another backend would differ")
 	}
 }
+
+// TestTagProblemsNamedOnce: every resource carries secure-aks:tags, and each
+// component checks them, but a problem with them is one message naming the
+// user's key, never an internal one such as workloads[0].tags.
+func TestTagProblemsNamedOnce(t *testing.T) {
+	t.Parallel()
+	for _, tags := range []string{manyTags(60), `{"owner": "` + strings.Repeat("x", 257) + `"}`, `{"a/b": "x"}`} {
+		cfg := withWorkloads(map[string]string{"secure-aks:tags": tags})
+		_, rec, err := runStack(t, "test", cfg, true)
+		wantOneProblem(t, err, "secure-aks:tags")
+		if err != nil && strings.Contains(err.Error(), "workloads[") {
+			t.Errorf("the tag problem names a workload key:\n%v", err)
+		}
+		if len(rec.Resources()) != 0 {
+			t.Error("resources were registered")
+		}
+	}
+}
