@@ -18,7 +18,15 @@
 // The Kubernetes children (service account, SecretProviderClass) are created
 // through the provider the caller passes with pulumi.Providers, normally
 // Cluster.KubernetesProvider. Without it they would go to the ambient
-// kubeconfig's cluster.
+// kubeconfig's cluster. Every child also waits for what the caller made the
+// component depend on (pulumi.DependsOn), which the Go SDK does not pass on
+// by itself.
+//
+// Names that Azure holds unique are derived from Azure scope, never from the
+// Pulumi organization: a vault's default name from the subscription (asked
+// of the component's azure-native provider) and the resource group, a role
+// assignment's from its scope, principal and role
+// (docs/azure-facts.md#names-azure-holds-unique).
 //
 // Azure REST API versions are pinned on purpose by importing the API-versioned
 // azure-native packages where they compile smaller than the root packages
