@@ -43,6 +43,9 @@ const (
 	// DefaultNetworkDefaultAction denies access from networks not allowed by
 	// AllowedIPRanges or SubnetIDs: the secure default.
 	DefaultNetworkDefaultAction = "Deny"
+	// SecretContentType is the contentType of every secret the vault writes:
+	// the values come from Pulumi configuration, as text.
+	SecretContentType = "text/plain"
 	// RoleKeyVaultSecretsOfficer is the built-in role that reads and writes
 	// every secret through the data plane, granted only to
 	// VaultArgs.SecretsOfficerObjectID: writing secrets through ARM does not
@@ -382,7 +385,8 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			VaultName:         kv.Name,
 			SecretName:        pulumi.String(sn),
 			Properties: &keyvault.SecretPropertiesArgs{
-				Value: pulumi.ToSecret(a.Secrets[sn]).(pulumi.StringOutput),
+				Value:       pulumi.ToSecret(a.Secrets[sn]).(pulumi.StringOutput),
+				ContentType: pulumi.String(SecretContentType),
 			},
 		}, secretOpts...)
 		if err != nil {

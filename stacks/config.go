@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/guardrails"
 )
 
 // Namespace is the project's configuration namespace.
@@ -30,6 +31,10 @@ const PlaceholderSecret = "<plan placeholder: no value set>"
 type Config struct {
 	// Stack is the Pulumi stack name.
 	Stack string
+	// Profile is secure-aks:profile: the guardrails the stack is held to.
+	// A production stack whose plan breaks a guardrail is refused before
+	// anything is registered (docs/guardrails.md). Default standard.
+	Profile guardrails.Profile
 	// Environment is secure-aks:environment, by default the stack name.
 	Environment string
 	// ResourceGroup is secure-aks:resourceGroup. Empty (the default): the
@@ -114,7 +119,7 @@ var (
 
 // Keys are the keys of the secure-aks namespace that LoadConfig reads. Each is
 // declared, with its type and description, in Pulumi.yaml.
-var Keys = []string{"environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags", "workloads"}
+var Keys = []string{"profile", "environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags", "workloads"}
 
 // key returns the full configuration key of a path inside the namespace.
 func key(path string) string { return Namespace + ":" + path }
@@ -156,6 +161,14 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 		errs = append(errs, fmt.Errorf("%s: is required: pulumi config set %s eastus", LocationKey, LocationKey))
 	case !locationPattern.MatchString(c.Location):
 		errs = append(errs, fmt.Errorf("%s %q: must be an Azure region name such as eastus or westeurope", LocationKey, c.Location))
+	}
+	c.Profile = guardrails.Profile(get(key("profile")))
+	switch c.Profile {
+	case "":
+		c.Profile = guardrails.ProfileStandard
+	case guardrails.ProfileStandard, guardrails.ProfileProduction:
+	default:
+		errs = append(errs, fmt.Errorf("%s %q: must be %q or %q", key("profile"), c.Profile, guardrails.ProfileStandard, guardrails.ProfileProduction))
 	}
 	c.DeployerPrincipalType = get(key("deployerPrincipalType"))
 	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != "User" && c.DeployerPrincipalType != "ServicePrincipal" {
@@ -226,6 +239,10 @@ func distinct(errs []error) []error {
 type ConfigError struct {
 	Stack string
 	Err   error
+	// Guardrails, when the configuration is refused for breaking guardrails
+	// of the production profile, are every rule's finding, passed and
+	// skipped ones too: what `cmd/plan -check` prints.
+	Guardrails []guardrails.Finding
 }
 
 func (e *ConfigError) Error() string {

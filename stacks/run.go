@@ -23,6 +23,9 @@ func Program(opts Options) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
+		if err := checkGuardrails(ctx, cfg); err != nil {
+			return err
+		}
 		p, err := Deploy(ctx, cfg)
 		if err != nil {
 			return err

@@ -54,6 +54,9 @@ type ObjectConfig struct {
 // SampleImage is the image of the walkthrough's reader.
 const SampleImage = "busybox:1.36"
 
+// sampleUserID is the sample's user and group: nobody (65534), not root.
+const sampleUserID = 65534
+
 var workloadName = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)
 
 func (w WorkloadConfig) withDefaults() WorkloadConfig {
@@ -329,8 +332,17 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 			Selector: &metav1.LabelSelectorArgs{MatchLabels: selector},
 			Template: &corev1.PodTemplateSpecArgs{
 				Metadata: &metav1.ObjectMetaArgs{Labels: podLabels},
+				// The Kubernetes "restricted" Pod Security Standard: non-root
+				// user and group, the runtime's seccomp profile, no privilege
+				// escalation, no capabilities, CPU and memory limits.
 				Spec: &corev1.PodSpecArgs{
 					ServiceAccountName: wi.ServiceAccountName,
+					SecurityContext: &corev1.PodSecurityContextArgs{
+						RunAsNonRoot:   pulumi.Bool(true),
+						RunAsUser:      pulumi.Int(sampleUserID),
+						RunAsGroup:     pulumi.Int(sampleUserID),
+						SeccompProfile: &corev1.SeccompProfileArgs{Type: pulumi.String("RuntimeDefault")},
+					},
 					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 						Name:    pulumi.String("busybox"),
 						Image:   pulumi.String(SampleImage),
@@ -340,14 +352,14 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 						},
 						SecurityContext: &corev1.SecurityContextArgs{
 							RunAsNonRoot:             pulumi.Bool(true),
-							RunAsUser:                pulumi.Int(65534),
+							RunAsUser:                pulumi.Int(sampleUserID),
 							AllowPrivilegeEscalation: pulumi.Bool(false),
 							ReadOnlyRootFilesystem:   pulumi.Bool(true),
 							Capabilities:             &corev1.CapabilitiesArgs{Drop: pulumi.ToStringArray([]string{"ALL"})},
 						},
 						Resources: &corev1.ResourceRequirementsArgs{
 							Requests: pulumi.StringMap{"cpu": pulumi.String("10m"), "memory": pulumi.String("16Mi")},
-							Limits:   pulumi.StringMap{"memory": pulumi.String("32Mi")},
+							Limits:   pulumi.StringMap{"cpu": pulumi.String("50m"), "memory": pulumi.String("32Mi")},
 						},
 					}},
 					Volumes: corev1.VolumeArray{mount.Volume()},

@@ -11,12 +11,18 @@
 //	go run ./cmd/plan [-stack dev|prod|NAME] [-format text|json|md] [-dir DIR]
 //	go run ./cmd/plan -stack prod -diff OLD.json [-format text|md]
 //	go run ./cmd/plan diff [-format text|md] OLD.json NEW.json
+//	go run ./cmd/plan -stack prod -check
 //
 // With -diff, the plan of the stack is compared with OLD.json (a plan written
 // earlier with -format json, such as the golden file on the base branch); the
 // diff subcommand compares two such files. A diff lists, per resource, what
 // is added, removed and changed (old → new), and marks changes that replace
 // the resource where the plan knows it (internal/plan/replace.go).
+//
+// With -check, every guardrail (internal/guardrails, docs/guardrails.md) is
+// evaluated on the stack's plan for the stack's profile
+// (secure-aks:profile), one line per rule: PASS|FAIL|SKIP RULE-ID resource:
+// message. Any FAIL exits with status 1.
 //
 // A configuration error exits with status 1 and lists every problem on
 // standard error; no resources are printed.
@@ -32,6 +38,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aks/secure-aks/internal/guardrails"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/stacks"
 )
@@ -52,6 +59,7 @@ func run(args []string, stdout io.Writer) error {
 	format := fs.String("format", "text", "output format: text, json or md")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
 	against := fs.String("diff", "", "show the changes from this plan (a -format json file) instead of the plan")
+	check := fs.Bool("check", false, "evaluate the guardrails for the stack's profile instead of printing the plan")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +75,9 @@ func run(args []string, stdout io.Writer) error {
 		if old, err = readPlan(*against); err != nil {
 			return err
 		}
+	}
+	if *check {
+		return runCheck(*dir, *stack, stdout)
 	}
 	p, err := Plan(*dir, *stack)
 	var configErr *stacks.ConfigError
@@ -147,6 +158,41 @@ func writeDiff(old, new *plan.Plan, format string, w io.Writer) error {
 		return d.WriteMarkdown(w)
 	}
 	return d.WriteText(w)
+}
+
+// runCheck evaluates the guardrails on a stack's plan for its profile.
+func runCheck(dir, stack string, stdout io.Writer) error {
+	cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		return err
+	}
+	profile := guardrails.Profile(cfg.Values[stacks.Namespace+":profile"])
+	if profile == "" {
+		profile = guardrails.ProfileStandard
+	}
+	var findings []guardrails.Finding
+	p, _, err := planConfig(stack, cfg)
+	var configErr *stacks.ConfigError
+	switch {
+	case errors.As(err, &configErr) && configErr.Guardrails != nil:
+		// A production stack refused for its guardrails, as `pulumi up`
+		// refuses it: the findings came with the refusal.
+		findings = configErr.Guardrails
+	case errors.As(err, &configErr):
+		return configErr
+	case err != nil:
+		return err
+	default:
+		findings = guardrails.Evaluate(p, profile)
+	}
+	fmt.Fprintf(stdout, "Guardrails for stack %q, profile %s: %d rules\n", stack, profile, len(findings))
+	for _, f := range findings {
+		fmt.Fprintln(stdout, f)
+	}
+	if failed := guardrails.Failed(findings); len(failed) > 0 {
+		return fmt.Errorf("%d of %d guardrails failed for stack %q", len(failed), len(findings), stack)
+	}
+	return nil
 }
 
 // Plan runs the program for one stack of the project in dir, with the

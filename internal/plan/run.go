@@ -51,6 +51,9 @@ func Run(project, stack string, cfg StackConfig, program func(export func(string
 	exports := map[string]pulumi.Input{}
 	export := func(name string, v pulumi.Input) { exports[name] = v }
 	withConfig := func(info *pulumi.RunInfo) {
+		// Inside a real `pulumi up` (the program's guardrail check), the
+		// environment names the engine: never connect to it.
+		info.MonitorAddr, info.EngineAddr = "", ""
 		info.Config = cfg.Values
 		info.ConfigSecretKeys = cfg.SecretKeys
 		if settings.organization != "" {

@@ -1,0 +1,467 @@
+package guardrails
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+// Resource types the rules check.
+const (
+	typeCluster        = ":ManagedCluster"
+	typeVault          = "keyvault:Vault"
+	typeSecret         = "keyvault:Secret"
+	typeRoleAssignment = ":RoleAssignment"
+	typeAccessPolicy   = "keyvault:AccessPolicy"
+	typeCredential     = "FederatedIdentityCredential"
+	typeClass          = ":SecretProviderClass"
+	typeDeployment     = "apps/v1:Deployment"
+	typeDiagnostics    = ":DiagnosticSetting"
+	typeEndpoint       = ":PrivateEndpoint"
+	typeZoneGroup      = ":PrivateDnsZoneGroup"
+	typeLock           = ":ManagementLockByScope"
+	typeServiceAccount = "kubernetes:core/v1:ServiceAccount"
+	typeK8sProvider    = "pulumi:providers:kubernetes"
+	// typeStack: a rule over the whole plan, checked once.
+	typeStack = ""
+)
+
+// Built-in role definition GUIDs (docs/azure-facts.md#key-vault-access).
+const (
+	roleSecretsUser     = "4633458b-17de-408a-b874-0445c86b69e6"
+	roleCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
+	roleCryptoUser      = "12338af0-0e69-4776-bea7-57ae8d297424"
+	roleSecretsOfficer  = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+	// federationAudience is Entra's token-exchange audience.
+	federationAudience = "api://AzureADTokenExchange"
+	// maxCredentials is Azure's limit of federated credentials per identity.
+	maxCredentials = 20
+)
+
+// Rules are every guardrail, in the order -check prints them.
+var Rules = []Rule{
+	// The cluster.
+	{ID: "AKS-OIDC-ISSUER", Title: "the OIDC issuer is on", Type: typeCluster,
+		Check: want(isTrue, "oidcIssuerProfile.enabled", "the OIDC issuer is off")},
+	{ID: "AKS-WORKLOAD-IDENTITY", Title: "the workload-identity webhook is on", Type: typeCluster,
+		Check: want(isTrue, "securityProfile.workloadIdentity.enabled", "the workload-identity webhook is off")},
+	{ID: "AKS-SECRETS-ROTATION", Title: "the Key Vault secrets provider rotates secrets", Type: typeCluster, Key: "cluster.secretRotation",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !isTrue(r, "addonProfiles.azureKeyvaultSecretsProvider.enabled") {
+				return "the azureKeyvaultSecretsProvider add-on is off"
+			}
+			if str(r, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation") != "true" {
+				return "secret rotation is off"
+			}
+			return ""
+		}},
+	{ID: "AKS-LOCAL-ACCOUNTS", Production: true, Title: "local accounts are disabled", Type: typeCluster, Key: "cluster.localAccountsDisabled",
+		Check: want(isTrue, "disableLocalAccounts", "local accounts are on: the admin kubeconfig bypasses Entra ID")},
+	{ID: "AKS-AAD-AZURE-RBAC", Production: true, Title: "Entra ID with Azure RBAC", Type: typeCluster, Key: "cluster.adminGroupObjectIds",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !isTrue(r, "aadProfile.managed") || !isTrue(r, "aadProfile.enableAzureRBAC") {
+				return "the cluster is not Entra-managed with Azure RBAC"
+			}
+			return ""
+		}},
+	{ID: "AKS-KUBERNETES-RBAC", Title: "Kubernetes RBAC is on", Type: typeCluster,
+		Check: want(isTrue, "enableRBAC", "Kubernetes RBAC is off")},
+	{ID: "AKS-API-ACCESS", Production: true, Title: "the API server admits listed ranges only, or is private", Type: typeCluster, Key: "cluster.authorizedIpRanges",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if len(list(r, "apiServerAccessProfile.authorizedIPRanges")) == 0 && !isTrue(r, "apiServerAccessProfile.enablePrivateCluster") {
+				return "the API server is open to every address"
+			}
+			return ""
+		}},
+	{ID: "AKS-NETWORK-POLICY", Production: true, Title: "a network policy engine", Type: typeCluster, Key: "cluster.networkPolicy",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if p := str(r, "networkProfile.networkPolicy"); p == "" || strings.EqualFold(p, "none") {
+				return "no network policy engine: every pod reaches every other"
+			}
+			return ""
+		}},
+	{ID: "AKS-NODE-PUBLIC-IP", Title: "no public IPs on nodes", Type: typeCluster,
+		Check: func(_ *Plan, r plan.Resource) string {
+			for i := range list(r, "agentPoolProfiles") {
+				if isTrue(r, fmt.Sprintf("agentPoolProfiles.%d.enableNodePublicIP", i)) {
+					return fmt.Sprintf("node pool %d gives its nodes public IPs", i)
+				}
+			}
+			return ""
+		}},
+	{ID: "AKS-AUTO-UPGRADE", Production: true, Title: "an auto-upgrade channel", Type: typeCluster, Key: "cluster.upgradeChannel",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if c := str(r, "autoUpgradeProfile.upgradeChannel"); c == "" || strings.EqualFold(c, "none") {
+				return "no auto-upgrade channel"
+			}
+			return ""
+		}},
+	{ID: "AKS-NODE-OS-UPGRADE", Production: true, Title: "a node OS upgrade channel", Type: typeCluster, Key: "cluster.nodeOsUpgradeChannel",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if c := str(r, "autoUpgradeProfile.nodeOSUpgradeChannel"); c != "NodeImage" && c != "SecurityPatch" {
+				return fmt.Sprintf("node OS upgrade channel %q: want NodeImage or SecurityPatch", c)
+			}
+			return ""
+		}},
+	{ID: "AKS-SLA-TIER", Production: true, Title: "the Standard tier, with an uptime SLA", Type: typeCluster, Key: "cluster.tier",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if t := str(r, "sku.tier"); t != "Standard" && t != "Premium" {
+				return fmt.Sprintf("tier %q has no uptime SLA", t)
+			}
+			return ""
+		}},
+	{ID: "AKS-AUDIT-LOGS", Production: true, Title: "kube-audit-admin and guard logs go to Log Analytics", Type: typeCluster, Key: "logs.enabled",
+		Check: func(p *Plan, r plan.Resource) string {
+			if !p.logged(r, "kube-audit-admin") || !p.logged(r, "guard") {
+				return "no diagnostic setting sends kube-audit-admin and guard to a workspace"
+			}
+			return ""
+		}},
+	{ID: "AKS-OWN-SUBNET", Production: true, Title: "nodes in the stack's own VNet subnet", Type: typeCluster, Key: "network.enabled",
+		Check: func(_ *Plan, r plan.Resource) string {
+			for i := range list(r, "agentPoolProfiles") {
+				if str(r, fmt.Sprintf("agentPoolProfiles.%d.vnetSubnetID", i)) == "" {
+					return fmt.Sprintf("node pool %d is in no subnet of the stack's VNet", i)
+				}
+			}
+			return ""
+		}},
+	{ID: "AKS-PROTECT", Production: true, Title: "the cluster is protected in Pulumi", Type: typeCluster, Key: "cluster.protect",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !r.Protect {
+				return "not protected: pulumi destroy or a replacement deletes it"
+			}
+			return ""
+		}},
+
+	// The vault.
+	{ID: "KV-RBAC", Production: true, Title: "Azure RBAC authorization", Type: typeVault, Key: "vault.rbacAuthorization",
+		Check: want(isTrue, "properties.enableRbacAuthorization", "access policies instead of Azure RBAC")},
+	{ID: "KV-SOFT-DELETE", Title: "soft delete is on", Type: typeVault,
+		Check: want(isTrue, "properties.enableSoftDelete", "soft delete is off")},
+	{ID: "KV-PURGE-PROTECTION", Production: true, Title: "purge protection is on", Type: typeVault, Key: "vault.purgeProtection",
+		Check: want(isTrue, "properties.enablePurgeProtection", "purge protection is off: a deleted vault can be purged at once")},
+	{ID: "KV-RETENTION", Production: true, Title: "deleted vaults and secrets are kept 90 days", Type: typeVault, Key: "vault.softDeleteRetentionDays",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if d, _ := in(r, "properties.softDeleteRetentionInDays").(float64); d < 90 {
+				return fmt.Sprintf("soft-delete retention of %v days, under 90", in(r, "properties.softDeleteRetentionInDays"))
+			}
+			return ""
+		}},
+	{ID: "KV-PUBLIC-ACCESS", Production: true, Title: "public network access is disabled", Type: typeVault, Key: "vault.networkDefaultAction",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if a := str(r, "properties.publicNetworkAccess"); a != "Disabled" {
+				return fmt.Sprintf("public network access %q", a)
+			}
+			return ""
+		}},
+	{ID: "KV-FIREWALL", Production: true, Title: "the firewall denies by default", Type: typeVault, Key: "vault.networkDefaultAction",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if a := str(r, "properties.networkAcls.defaultAction"); a != "Deny" {
+				return fmt.Sprintf("the firewall's default action is %q", a)
+			}
+			return ""
+		}},
+	{ID: "KV-PRIVATE-ENDPOINT", Production: true, Title: "a private endpoint with its private DNS zone", Type: typeVault, Key: "network.enabled",
+		Check: func(p *Plan, r plan.Resource) string {
+			for _, e := range plan.OfType(p.Resources, typeEndpoint) {
+				for i := range list(e, "privateLinkServiceConnections") {
+					at := fmt.Sprintf("privateLinkServiceConnections.%d.", i)
+					if sameID(str(e, at+"privateLinkServiceId"), r.ID) && slices.Contains(list(e, at+"groupIds"), any("vault")) {
+						if p.hasZoneGroup(e) {
+							return ""
+						}
+						return "its private endpoint has no DNS zone group: nodes would not resolve it privately"
+					}
+				}
+			}
+			return "no private endpoint (group vault)"
+		}},
+	{ID: "KV-AUDIT-LOGS", Production: true, Title: "audit logs go to Log Analytics", Type: typeVault, Key: "logs.enabled",
+		Check: func(p *Plan, r plan.Resource) string {
+			if !p.logged(r, "audit") && !p.logged(r, "allLogs") && !p.logged(r, "AuditEvent") {
+				return "no diagnostic setting sends its audit logs to a workspace"
+			}
+			return ""
+		}},
+	{ID: "KV-DELETE-LOCK", Production: true, Title: "a CanNotDelete lock", Type: typeVault, Key: "vault.deleteLock",
+		Check: func(p *Plan, r plan.Resource) string {
+			for _, l := range plan.OfType(p.Resources, typeLock) {
+				if sameID(str(l, "scope"), r.ID) && str(l, "level") == "CanNotDelete" {
+					return ""
+				}
+			}
+			return "no CanNotDelete lock"
+		}},
+	{ID: "KV-PROTECT", Production: true, Title: "the vault is protected in Pulumi", Type: typeVault, Key: "vault.protect",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !r.Protect {
+				return "not protected: pulumi destroy or a replacement deletes it"
+			}
+			return ""
+		}},
+	{ID: "KV-SECRET-CONTENT-TYPE", Title: "every secret has a content type", Type: typeSecret,
+		Check: func(_ *Plan, r plan.Resource) string {
+			if str(r, "properties.contentType") == "" {
+				return "no contentType"
+			}
+			return ""
+		}},
+
+	// Identity and access.
+	{ID: "ID-GRANT-SCOPE", Title: "every grant is scoped to one resource", Type: typeRoleAssignment,
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !strings.Contains(strings.ToLower(str(r, "scope")), "/providers/") {
+				return fmt.Sprintf("scoped to %s, a subscription or resource group", str(r, "scope"))
+			}
+			return ""
+		}},
+	{ID: "ID-READ-ROLES", Title: "workloads get read roles only", Type: typeRoleAssignment,
+		Check: func(p *Plan, r plan.Resource) string {
+			if p.workloadOf(r) == "" {
+				return "" // not a workload's grant
+			}
+			role := str(r, "roleDefinitionId")
+			for _, read := range []string{roleSecretsUser, roleCertificateUser, roleCryptoUser} {
+				if strings.HasSuffix(strings.ToLower(role), "/"+read) {
+					return ""
+				}
+			}
+			return fmt.Sprintf("grants %s, not a Key Vault read role", role)
+		}},
+	{ID: "ID-GET-ONLY", Title: "workload access policies grant get only", Type: typeAccessPolicy,
+		Check: func(p *Plan, r plan.Resource) string {
+			if p.workloadOf(r) == "" {
+				return ""
+			}
+			for _, kind := range []string{"secrets", "certificates", "keys"} {
+				for _, perm := range list(r, "policy.permissions."+kind) {
+					if perm != "get" {
+						return fmt.Sprintf("grants %s %v: the CSI driver needs get only", kind, perm)
+					}
+				}
+			}
+			return ""
+		}},
+	{ID: "ID-NO-STANDING-DATA-PLANE", Production: true, Title: "no standing data-plane access for the deployer", Type: typeStack, Key: "vault.deployerDataPlaneAccess",
+		Check: func(p *Plan, _ plan.Resource) string {
+			for _, r := range plan.OfType(p.Resources, typeRoleAssignment) {
+				if strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+roleSecretsOfficer) {
+					return r.Name + " grants Key Vault Secrets Officer: read access to every secret"
+				}
+			}
+			for _, r := range plan.OfType(p.Resources, typeAccessPolicy) {
+				for _, perm := range list(r, "policy.permissions.secrets") {
+					if perm == "list" || perm == "set" {
+						return fmt.Sprintf("%s grants secrets %v", r.Name, perm)
+					}
+				}
+			}
+			return ""
+		}},
+	{ID: "ID-FEDERATION-EXACT", Title: "federated credentials trust exactly the cluster and one service account", Type: typeCredential,
+		Check: func(p *Plan, r plan.Resource) string {
+			if aud := list(r, "audiences"); len(aud) != 1 || aud[0] != federationAudience {
+				return fmt.Sprintf("audiences %v, want [%s]", aud, federationAudience)
+			}
+			if issuers := p.issuers(); !slices.Contains(issuers, str(r, "issuer")) {
+				return fmt.Sprintf("issuer %q is not the cluster's", str(r, "issuer"))
+			}
+			if !subjectForm.MatchString(str(r, "subject")) {
+				return fmt.Sprintf("subject %q is not system:serviceaccount:NAMESPACE:NAME", str(r, "subject"))
+			}
+			if n := p.siblings(r, typeCredential); n > maxCredentials {
+				return fmt.Sprintf("%d credentials on one identity, over Azure's %d", n, maxCredentials)
+			}
+			return ""
+		}},
+
+	// SecretProviderClass.
+	{ID: "SPC-WORKLOAD-IDENTITY", Title: "classes use workload identity with the identity's client ID", Type: typeClass,
+		Check: func(p *Plan, r plan.Resource) string {
+			if str(r, "spec.parameters.usePodIdentity") != "false" {
+				return `usePodIdentity is not "false"`
+			}
+			clientID := str(r, "spec.parameters.clientID")
+			if clientID == "" {
+				return "no clientID: the provider falls back to a service principal"
+			}
+			if sa, ok := p.serviceAccountOf(r); ok && annotation(sa, "azure.workload.identity/client-id") != clientID {
+				return "clientID is not the client ID its service account is annotated with"
+			}
+			return ""
+		}},
+	{ID: "SPC-NO-SYNC", Production: true, Title: "no secrets synced into Kubernetes Secrets", Type: typeClass, Key: "workloads[WORKLOAD].syncSecret",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if len(list(r, "spec.secretObjects")) > 0 {
+				return "syncs its objects into a Kubernetes Secret (stored in etcd; environment variables from it never rotate)"
+			}
+			return ""
+		}},
+
+	// Pods this project deploys.
+	{ID: "POD-RESTRICTED", Title: "pods meet the restricted Pod Security Standard", Type: typeDeployment,
+		Check: func(_ *Plan, r plan.Resource) string { return restricted(r) },
+	},
+
+	// Data.
+	{ID: "DATA-NO-PLAINTEXT", Title: "secret values and kubeconfigs are Pulumi secrets", Type: typeStack,
+		Check: func(p *Plan, _ plan.Resource) string {
+			for _, s := range plan.OfType(p.Resources, typeSecret) {
+				if !s.IsSecretInput("properties.value") {
+					return s.Name + ": the value is not a Pulumi secret"
+				}
+			}
+			for _, k := range plan.OfType(p.Resources, typeK8sProvider) {
+				if _, ok := k.Input("kubeconfig"); ok && !k.IsSecretInput("kubeconfig") {
+					return k.Name + ": the kubeconfig is not a Pulumi secret"
+				}
+			}
+			if v, ok := p.Outputs["kubeconfig"]; ok && v != plan.SecretMarker {
+				return "the kubeconfig output is not a Pulumi secret"
+			}
+			return ""
+		}},
+}
+
+var subjectForm = regexp.MustCompile(`^system:serviceaccount:[a-z0-9]([-a-z0-9]*[a-z0-9])?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+
+// restricted checks a Deployment's pod template against the "restricted"
+// Pod Security Standard, and CPU and memory limits.
+func restricted(r plan.Resource) string {
+	pod := "spec.template.spec."
+	if !isTrue(r, pod+"securityContext.runAsNonRoot") {
+		return "the pod does not run as non-root"
+	}
+	for _, id := range []string{"runAsUser", "runAsGroup"} {
+		if v, _ := in(r, pod+"securityContext."+id).(float64); v <= 0 {
+			return "the pod's " + id + " is root or unset"
+		}
+	}
+	if str(r, pod+"securityContext.seccompProfile.type") != "RuntimeDefault" {
+		return "the pod's seccomp profile is not RuntimeDefault"
+	}
+	for i := range list(r, pod+"containers") {
+		c := fmt.Sprintf("%scontainers.%d.", pod, i)
+		name := str(r, c+"name")
+		if v, ok := in(r, c+"securityContext.allowPrivilegeEscalation").(bool); !ok || v {
+			return "container " + name + " may escalate privileges"
+		}
+		if !slices.Contains(list(r, c+"securityContext.capabilities.drop"), any("ALL")) {
+			return "container " + name + " does not drop all capabilities"
+		}
+		if str(r, c+"resources.limits.cpu") == "" || str(r, c+"resources.limits.memory") == "" {
+			return "container " + name + " has no CPU or memory limit"
+		}
+	}
+	return ""
+}
+
+// logged says whether a diagnostic setting sends the category (or category
+// group) of r's logs to a Log Analytics workspace.
+func (p *Plan) logged(r plan.Resource, category string) bool {
+	for _, d := range plan.OfType(p.Resources, typeDiagnostics) {
+		if !sameID(str(d, "resourceUri"), r.ID) || str(d, "workspaceId") == "" {
+			continue
+		}
+		for i := range list(d, "logs") {
+			at := fmt.Sprintf("logs.%d.", i)
+			if isTrue(d, at+"enabled") && (str(d, at+"category") == category || str(d, at+"categoryGroup") == category) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// hasZoneGroup says whether a private endpoint has a DNS zone group.
+func (p *Plan) hasZoneGroup(endpoint plan.Resource) bool {
+	for _, g := range plan.OfType(p.Resources, typeZoneGroup) {
+		if str(g, "privateEndpointName") == str(endpoint, "privateEndpointName") && len(list(g, "privateDnsZoneConfigs")) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// issuers are the OIDC issuer URLs of the plan's clusters.
+func (p *Plan) issuers() []string {
+	var out []string
+	for _, c := range plan.OfType(p.Resources, typeCluster) {
+		if v, ok := plan.Lookup(plan.Reveal(resource.NewProperty(c.State)), "oidcIssuerProfile.issuerURL"); ok {
+			if s, ok := v.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// siblings counts the resources of a type under r's parent.
+func (p *Plan) siblings(r plan.Resource, typeSuffix string) int {
+	n := 0
+	for _, s := range plan.OfType(p.Resources, typeSuffix) {
+		if s.Parent == r.Parent {
+			n++
+		}
+	}
+	return n
+}
+
+// serviceAccountOf finds the service account of the workload a class
+// belongs to: the one under the WorkloadIdentity of the same name.
+func (p *Plan) serviceAccountOf(class plan.Resource) (plan.Resource, bool) {
+	workload := p.workloadOf(class)
+	for _, sa := range plan.OfType(p.Resources, typeServiceAccount) {
+		if workload != "" && p.workloadOf(sa) == workload {
+			return sa, true
+		}
+	}
+	return plan.Resource{}, false
+}
+
+// want builds a check that fails with msg unless ok(r, path).
+func want(ok func(plan.Resource, string) bool, path, msg string) func(*Plan, plan.Resource) string {
+	return func(_ *Plan, r plan.Resource) string {
+		if !ok(r, path) {
+			return msg
+		}
+		return ""
+	}
+}
+
+// in returns r's input at a dotted path (secrets revealed), or nil.
+func in(r plan.Resource, path string) any {
+	v, _ := r.Input(path)
+	return v
+}
+
+// annotation returns a Kubernetes object's annotation (whose key holds dots).
+func annotation(r plan.Resource, key string) string {
+	m, _ := in(r, "metadata.annotations").(map[string]any)
+	s, _ := m[key].(string)
+	return s
+}
+
+func isTrue(r plan.Resource, path string) bool { v, _ := in(r, path).(bool); return v }
+
+func str(r plan.Resource, path string) string {
+	switch v := in(r, path).(type) {
+	case string:
+		return v
+	case nil:
+		return ""
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+func list(r plan.Resource, path string) []any { v, _ := in(r, path).([]any); return v }
+
+// sameID compares Azure resource IDs as Azure does: case-insensitively.
+func sameID(a, b string) bool { return a != "" && strings.EqualFold(a, b) }
