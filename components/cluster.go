@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
+	managedidentity "github.com/pulumi/pulumi-azure-native-sdk/managedidentity/v2/v20230131"
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
@@ -36,6 +37,22 @@ const (
 	SecretsProviderAddon = "azureKeyvaultSecretsProvider"
 	// systemPoolName is the name of the system agent pool.
 	systemPoolName = "system"
+	// DefaultTier is the control plane's tier: Free, with no uptime SLA
+	// (docs/azure-facts.md#cluster-hardening). Production uses Standard.
+	DefaultTier = "Free"
+	// DefaultNetworkPolicy is Cilium, AKS's network policy engine on Azure CNI
+	// overlay (with the Cilium dataplane): pods are reachable only as policies
+	// allow, once policies exist.
+	DefaultNetworkPolicy = "cilium"
+	// DefaultUpgradeChannel keeps the cluster on the latest patch of its minor
+	// version.
+	DefaultUpgradeChannel = "patch"
+	// DefaultNodeOSUpgradeChannel keeps node images current: AKS's own
+	// default for new clusters.
+	DefaultNodeOSUpgradeChannel = "NodeImage"
+	// RoleNetworkContributor is the built-in role the cluster's identity needs
+	// on a subnet of the caller's VNet (docs/azure-facts.md#cluster-hardening).
+	RoleNetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7"
 )
 
 // ClusterArgs configures a [Cluster]. The zero value of every optional field
@@ -98,6 +115,37 @@ type ClusterArgs struct {
 	// ranges. Optional: by default the API server is open to all addresses.
 	// Changed in place.
 	AuthorizedIPRanges []string
+	// Tier is the control plane's pricing tier: "Free", "Standard" (uptime
+	// SLA) or "Premium". Default DefaultTier. Changed in place.
+	Tier string
+	// NetworkPolicy is the network policy engine: "cilium" (with the Cilium
+	// dataplane), "azure", "calico" or "none". Default DefaultNetworkPolicy.
+	// Changed in place where AKS supports the migration.
+	NetworkPolicy string
+	// UpgradeChannel is the Kubernetes auto-upgrade channel: "patch",
+	// "stable", "rapid", "node-image" or "none". Default
+	// DefaultUpgradeChannel. Changed in place.
+	UpgradeChannel string
+	// NodeOSUpgradeChannel is how node OS images are updated: "NodeImage",
+	// "SecurityPatch", "Unmanaged" or "None". Default
+	// DefaultNodeOSUpgradeChannel. Changed in place.
+	NodeOSUpgradeChannel string
+	// NodeSubnetID puts the system pool in this subnet of the caller's VNet
+	// (Network.NodeSubnetID), with Azure CNI overlay. The cluster then runs
+	// as a user-assigned identity, created here, granted Network Contributor
+	// on that subnet before the cluster is created: AKS needs it there, and
+	// only the Azure CLI grants it to a system-assigned identity
+	// (docs/azure-facts.md#cluster-hardening). Optional: by default AKS
+	// creates the network. A change is refused by Azure: a node pool cannot
+	// move to another subnet.
+	NodeSubnetID pulumi.StringInput
+	// DiagnosticsWorkspaceID sends the API server's kube-audit-admin and
+	// guard logs to this Log Analytics workspace. Optional. Changed in place.
+	DiagnosticsWorkspaceID pulumi.StringInput
+	// Protect marks the managed cluster protected in Pulumi: `pulumi destroy`
+	// and any replacement of it are refused until it is turned off. Default
+	// false. Changed in place.
+	Protect bool
 	// Tags are set on the cluster. Optional. At most 50; Azure's tag-name
 	// rules. Changed in place.
 	Tags map[string]string
@@ -150,8 +198,28 @@ func (a ClusterArgs) withDefaults() ClusterArgs {
 	if a.RotationPollInterval == "" {
 		a.RotationPollInterval = DefaultRotationPollInterval
 	}
+	if a.Tier == "" {
+		a.Tier = DefaultTier
+	}
+	if a.NetworkPolicy == "" {
+		a.NetworkPolicy = DefaultNetworkPolicy
+	}
+	if a.UpgradeChannel == "" {
+		a.UpgradeChannel = DefaultUpgradeChannel
+	}
+	if a.NodeOSUpgradeChannel == "" {
+		a.NodeOSUpgradeChannel = DefaultNodeOSUpgradeChannel
+	}
 	return a
 }
+
+// The values ClusterArgs' enumerations accept, as ARM spells them.
+var (
+	clusterTiers          = []string{"Free", "Standard", "Premium"}
+	networkPolicies       = []string{"cilium", "azure", "calico", "none"}
+	upgradeChannels       = []string{"patch", "stable", "rapid", "node-image", "none"}
+	nodeOSUpgradeChannels = []string{"NodeImage", "SecurityPatch", "Unmanaged", "None"}
+)
 
 // Validate applies the defaults to a copy of a and checks every rule. It
 // returns all broken rules joined, each a *[FieldError], or nil.
@@ -199,6 +267,10 @@ func (a ClusterArgs) Validate() error {
 		}
 	}
 	checkUnique(&fe, "AuthorizedIPRanges", a.AuthorizedIPRanges)
+	checkOneOf(&fe, "Tier", a.Tier, clusterTiers)
+	checkOneOf(&fe, "NetworkPolicy", a.NetworkPolicy, networkPolicies)
+	checkOneOf(&fe, "UpgradeChannel", a.UpgradeChannel, upgradeChannels)
+	checkOneOf(&fe, "NodeOSUpgradeChannel", a.NodeOSUpgradeChannel, nodeOSUpgradeChannels)
 	checkTags(&fe, "Tags", a.Tags)
 	return fe.err()
 }
@@ -221,9 +293,29 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	}
 	child := childOptions(c, opts)
 
-	aks, err := containerservice.NewManagedCluster(ctx, name, a.managedClusterArgs(name), child...)
+	mc := a.managedClusterArgs(name)
+	clusterOpts := append(slices.Clone(child), pulumi.Protect(a.Protect))
+	if a.NodeSubnetID != nil {
+		identityID, grant, err := a.subnetIdentity(ctx, name, child)
+		if err != nil {
+			return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+		}
+		mc.Identity = &containerservice.ManagedClusterIdentityArgs{
+			Type:                   containerservice.ResourceIdentityTypeUserAssigned,
+			UserAssignedIdentities: pulumi.StringArray{identityID},
+		}
+		clusterOpts = append(clusterOpts, pulumi.DependsOn([]pulumi.Resource{grant}))
+	}
+	aks, err := containerservice.NewManagedCluster(ctx, name, mc, clusterOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+	}
+	if a.DiagnosticsWorkspaceID != nil {
+		// The API server's audit of admin actions and the Entra ID
+		// authentication log (docs/azure-facts.md#audit-logs).
+		if err := newDiagnostics(ctx, name+"-diagnostics", aks.ID().ToStringOutput(), a.DiagnosticsWorkspaceID, []string{"kube-audit-admin", "guard"}, nil, child); err != nil {
+			return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+		}
 	}
 
 	kubeconfig := a.kubeconfig(ctx, c, aks)
@@ -262,6 +354,26 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	return c, nil
 }
 
+// subnetIdentity creates the user-assigned identity the cluster runs as in
+// the caller's subnet, and grants it Network Contributor on exactly that
+// subnet. The grant waits for nothing but the identity and the subnet, so the
+// cluster's creation waits only on it.
+func (a ClusterArgs) subnetIdentity(ctx *pulumi.Context, name string, child []pulumi.ResourceOption) (pulumi.StringOutput, pulumi.Resource, error) {
+	id, err := managedidentity.NewUserAssignedIdentity(ctx, name+"-identity", &managedidentity.UserAssignedIdentityArgs{
+		ResourceGroupName: a.ResourceGroupName,
+		Location:          a.Location,
+		Tags:              toStringMap(a.Tags),
+	}, child...)
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+	grant, err := newRoleAssignment(ctx, name+"-subnet-network-contributor", a.NodeSubnetID.ToStringOutput(), id.PrincipalId, "ServicePrincipal", RoleNetworkContributor, child...)
+	if err != nil {
+		return pulumi.StringOutput{}, nil, err
+	}
+	return id.ID().ToStringOutput(), grant, nil
+}
+
 // managedClusterArgs maps defaulted, validated args onto the ARM resource.
 func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedClusterArgs {
 	mc := &containerservice.ManagedClusterArgs{
@@ -281,11 +393,19 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 				OsType:            pulumi.String("Linux"),
 				Type:              pulumi.String("VirtualMachineScaleSets"),
 				AvailabilityZones: toStringArray(a.AvailabilityZones),
+				// No public IP on any node (docs/azure-facts.md#cluster-hardening).
+				EnableNodePublicIP: pulumi.Bool(false),
+				VnetSubnetID:       a.NodeSubnetID,
 			},
 		},
-		NetworkProfile: &containerservice.ContainerServiceNetworkProfileArgs{
-			NetworkPlugin:     pulumi.String(string(containerservice.NetworkPluginAzure)),
-			NetworkPluginMode: pulumi.String(string(containerservice.NetworkPluginModeOverlay)),
+		NetworkProfile: a.networkProfile(),
+		Sku: &containerservice.ManagedClusterSKUArgs{
+			Name: pulumi.String(string(containerservice.ManagedClusterSKUNameBase)),
+			Tier: pulumi.String(a.Tier),
+		},
+		AutoUpgradeProfile: &containerservice.ManagedClusterAutoUpgradeProfileArgs{
+			UpgradeChannel:       pulumi.String(a.UpgradeChannel),
+			NodeOSUpgradeChannel: pulumi.String(a.NodeOSUpgradeChannel),
 		},
 		// Always on (docs/azure-facts.md#cluster): the issuer that federated
 		// credentials trust, and the webhook that injects the token into pods.
@@ -330,6 +450,24 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 		}
 	}
 	return mc
+}
+
+// networkProfile is Azure CNI overlay with the network policy engine; Cilium
+// runs as the dataplane too, as AKS requires for its policies.
+func (a ClusterArgs) networkProfile() *containerservice.ContainerServiceNetworkProfileArgs {
+	np := &containerservice.ContainerServiceNetworkProfileArgs{
+		NetworkPlugin:     pulumi.String(string(containerservice.NetworkPluginAzure)),
+		NetworkPluginMode: pulumi.String(string(containerservice.NetworkPluginModeOverlay)),
+	}
+	switch a.NetworkPolicy {
+	case "none":
+	case "cilium":
+		np.NetworkPolicy = pulumi.String(a.NetworkPolicy)
+		np.NetworkDataplane = pulumi.String(string(containerservice.NetworkDataplaneCilium))
+	default:
+		np.NetworkPolicy = pulumi.String(a.NetworkPolicy)
+	}
+	return np
 }
 
 // kubeconfig returns the secret kubeconfig for the Kubernetes provider: the

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -117,3 +118,10 @@ func checkUnique(fe *fieldErrors, field string, values []string) {
 
 // regexpHex32 is a Key Vault object version.
 var regexpHex32 = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
+
+// checkOneOf reports a value that is not one of allowed.
+func checkOneOf(fe *fieldErrors, field, value string, allowed []string) {
+	if !slices.Contains(allowed, value) {
+		fe.addf(field, value, "must be one of %s", strings.Join(allowed, ", "))
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"slices"
 	"strings"
 
+	locks "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20200501"
 	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20220401"
 	// The root keyvault package, not an API-versioned one: only it has the
 	// standalone AccessPolicy resource, and it compiles no larger than
 	// v20241101 (BENCHMARKS.md). SDK v2.90.0 pins its REST API version to
 	// 2023-02-01, which has every property used here.
 	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
+	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -128,9 +130,38 @@ type VaultArgs struct {
 	// rejects a role assignment whose principal type does not match. Default
 	// "User". Changing it replaces the grant.
 	SecretsOfficerPrincipalType string
+	// PrivateEndpoint, if set, gives the vault a private endpoint (group
+	// "vault") in a subnet of the caller's VNet, with a DNS zone group in the
+	// privatelink.vaultcore.azure.net zone, so that pods in that VNet reach
+	// it by its private IP (docs/azure-facts.md#key-vault-network). Optional.
+	// A change of its subnet is refused by Azure: the endpoint must be made
+	// anew.
+	PrivateEndpoint *VaultPrivateEndpoint
+	// DiagnosticsWorkspaceID sends the vault's audit logs (category group
+	// "audit") to this Log Analytics workspace. Optional. Changed in place.
+	DiagnosticsWorkspaceID pulumi.StringInput
+	// DeleteLock puts a CanNotDelete management lock on the vault: Azure
+	// then refuses to delete it, whoever asks, until the lock is removed.
+	// Creating a lock needs Microsoft.Authorization/locks/write
+	// (docs/azure-facts.md#locks). Default false. Changed in place.
+	DeleteLock bool
+	// Protect marks the vault protected in Pulumi: `pulumi destroy` and any
+	// replacement of it are refused until it is turned off. Default false.
+	// Changed in place.
+	Protect bool
 	// Tags are set on the vault. Optional. At most 50; Azure's tag-name rules.
 	// Changed in place.
 	Tags map[string]string
+}
+
+// VaultPrivateEndpoint places a vault's private endpoint.
+type VaultPrivateEndpoint struct {
+	// SubnetID is the subnet of the endpoint (Network.EndpointSubnetID).
+	// Required.
+	SubnetID pulumi.StringInput
+	// DNSZoneID is the privatelink.vaultcore.azure.net private DNS zone,
+	// linked to the VNet (Network.VaultDNSZoneID). Required.
+	DNSZoneID pulumi.StringInput
 }
 
 // Vault is a Key Vault with secure defaults and the secrets written to it.
@@ -269,6 +300,14 @@ func (a VaultArgs) Validate() error {
 			fe.add("Secrets."+n, nil, "must have a value")
 		}
 	}
+	if pe := a.PrivateEndpoint; pe != nil {
+		if pe.SubnetID == nil {
+			fe.add("PrivateEndpoint.SubnetID", nil, "is required")
+		}
+		if pe.DNSZoneID == nil {
+			fe.add("PrivateEndpoint.DNSZoneID", nil, "is required")
+		}
+	}
 	checkTags(&fe, "Tags", a.Tags)
 	return fe.err()
 }
@@ -348,11 +387,19 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		VaultName:         vaultName,
 		Properties:        props,
 		Tags:              toStringMap(a.Tags),
-	}, child...)
+	}, append(slices.Clone(child), pulumi.Protect(a.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
 	vaultID := kv.ID().ToStringOutput()
+	if err := a.guards(ctx, name, vaultID, child); err != nil {
+		return nil, fmt.Errorf("creating vault %q: %w", name, err)
+	}
+	if a.PrivateEndpoint != nil {
+		if err := a.privateEndpoint(ctx, name, vaultID, child); err != nil {
+			return nil, fmt.Errorf("creating vault %q: %w", name, err)
+		}
+	}
 
 	// Access policies are never inline: the officer's and every workload's
 	// are standalone AccessPolicy resources. The provider's maintainers warn
@@ -429,15 +476,21 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 // principalType is "ServicePrincipal", "User" or "Group"; it must match the
 // principal, or ARM answers UnmatchedPrincipalType.
 func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
+	return newRoleAssignment(ctx, name, vaultID, principalID, principalType, roleID, opts...)
+}
+
+// newRoleAssignment assigns a built-in role on exactly one resource, scopeID,
+// named and replaced as NewVaultRoleAssignment says.
+func newRoleAssignment(ctx *pulumi.Context, name string, scopeID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
 	if !validPrincipalType(principalType) {
 		return nil, fmt.Errorf("role assignment %q: principal type %q: must be \"User\", \"ServicePrincipal\" or \"Group\"", name, principalType)
 	}
-	roleDefinition := vaultID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput)
+	roleDefinition := scopeID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput)
 	args := &authorization.RoleAssignmentArgs{
-		Scope:            vaultID,
+		Scope:            scopeID,
 		PrincipalId:      principalID,
 		RoleDefinitionId: roleDefinition,
-		RoleAssignmentName: pulumi.All(vaultID, principalID, roleDefinition).ApplyT(func(v []any) string {
+		RoleAssignmentName: pulumi.All(scopeID, principalID, roleDefinition).ApplyT(func(v []any) string {
 			return roleAssignmentName(v[0].(string), v[1].(string), v[2].(string))
 		}).(pulumi.StringOutput),
 		PrincipalType: pulumi.String(principalType),
@@ -449,6 +502,57 @@ func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.Str
 	}
 	return ra, nil
 }
+
+// guards adds what keeps the vault and its record: the delete lock and the
+// audit logs, where asked.
+func (a VaultArgs) guards(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, child []pulumi.ResourceOption) error {
+	if a.DeleteLock {
+		if _, err := locks.NewManagementLockByScope(ctx, name+"-lock", &locks.ManagementLockByScopeArgs{
+			Scope:    vaultID,
+			Level:    pulumi.String(string(locks.LockLevelCanNotDelete)),
+			LockName: pulumi.String(name + "-cannot-delete"),
+			Notes:    pulumi.String("secure-aks: the vault holds the workloads' secrets; remove this lock (vault.deleteLock: false) before deleting it on purpose"),
+		}, child...); err != nil {
+			return err
+		}
+	}
+	if a.DiagnosticsWorkspaceID != nil {
+		return newDiagnostics(ctx, name+"-diagnostics", vaultID, a.DiagnosticsWorkspaceID, nil, []string{"audit"}, child)
+	}
+	return nil
+}
+
+// privateEndpoint connects the vault to the caller's subnet and registers
+// its private IP in the private DNS zone (docs/azure-facts.md#key-vault-network).
+func (a VaultArgs) privateEndpoint(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, child []pulumi.ResourceOption) error {
+	pe, err := network.NewPrivateEndpoint(ctx, name+"-endpoint", &network.PrivateEndpointArgs{
+		ResourceGroupName: a.ResourceGroupName,
+		Location:          a.Location,
+		Subnet:            &network.SubnetTypeArgs{Id: a.PrivateEndpoint.SubnetID},
+		PrivateLinkServiceConnections: network.PrivateLinkServiceConnectionArray{&network.PrivateLinkServiceConnectionArgs{
+			Name:                 pulumi.String("vault"),
+			GroupIds:             pulumi.ToStringArray([]string{vaultPrivateLinkGroup}),
+			PrivateLinkServiceId: vaultID,
+		}},
+		Tags: toStringMap(a.Tags),
+	}, child...)
+	if err != nil {
+		return err
+	}
+	_, err = network.NewPrivateDnsZoneGroup(ctx, name+"-endpoint-dns", &network.PrivateDnsZoneGroupArgs{
+		ResourceGroupName:       a.ResourceGroupName,
+		PrivateEndpointName:     pe.Name,
+		PrivateDnsZoneGroupName: pulumi.String("vault"),
+		PrivateDnsZoneConfigs: network.PrivateDnsZoneConfigArray{&network.PrivateDnsZoneConfigArgs{
+			Name:             pulumi.String("vault"),
+			PrivateDnsZoneId: a.PrivateEndpoint.DNSZoneID,
+		}},
+	}, child...)
+	return err
+}
+
+// vaultPrivateLinkGroup is a vault's private-link sub-resource.
+const vaultPrivateLinkGroup = "vault"
 
 // roleDefinitionID turns a built-in role GUID into the subscription-scoped
 // role definition ID that ARM expects, taking the subscription from scopeID.

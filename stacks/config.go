@@ -46,6 +46,10 @@ type Config struct {
 	Location string
 	// Cluster is secure-aks:cluster.
 	Cluster ClusterConfig
+	// Network is secure-aks:network.
+	Network NetworkConfig
+	// Logs is secure-aks:logs.
+	Logs LogsConfig
 	// Vault is secure-aks:vault.
 	Vault VaultConfig
 	// Secrets are the values of secure-aks:secrets, each a Pulumi secret, for
@@ -75,7 +79,38 @@ type ClusterConfig struct {
 	LocalAccountsDisabled bool     `json:"localAccountsDisabled"`
 	AdminGroupObjectIDs   []string `json:"adminGroupObjectIds"`
 	AuthorizedIPRanges    []string `json:"authorizedIpRanges"`
+	Tier                  string   `json:"tier"`
+	NetworkPolicy         string   `json:"networkPolicy"`
+	UpgradeChannel        string   `json:"upgradeChannel"`
+	NodeOSUpgradeChannel  string   `json:"nodeOsUpgradeChannel"`
+	Protect               bool     `json:"protect"`
 }
+
+// NetworkConfig is secure-aks:network: the stack's own VNet, with the
+// cluster's nodes in one subnet and the vault's private endpoint in another.
+// Off by default; omitted prefixes take the components.NetworkArgs defaults.
+type NetworkConfig struct {
+	Enabled        bool   `json:"enabled"`
+	AddressSpace   string `json:"addressSpace"`
+	NodeSubnet     string `json:"nodeSubnet"`
+	EndpointSubnet string `json:"endpointSubnet"`
+}
+
+// LogsConfig is secure-aks:logs: a Log Analytics workspace that receives the
+// cluster's and the vault's audit logs. Off by default.
+type LogsConfig struct {
+	Enabled       bool `json:"enabled"`
+	RetentionDays *int `json:"retentionDays"`
+}
+
+// Log Analytics retention limits of the PerGB2018 tier, and the default:
+// the 31 days of retention that ingestion includes rounded down to 30
+// (docs/azure-facts.md#audit-logs).
+const (
+	MinLogRetentionDays     = 30
+	MaxLogRetentionDays     = 730
+	DefaultLogRetentionDays = 30
+)
 
 // VaultConfig is secure-aks:vault. Omitted keys take the component defaults
 // (components.VaultArgs).
@@ -95,6 +130,10 @@ type VaultConfig struct {
 	// writing secrets goes through ARM and needs none. Turn it on only for
 	// data-plane commands such as `az keyvault secret set`.
 	DeployerDataPlaneAccess bool `json:"deployerDataPlaneAccess"`
+	// Protect marks the vault protected in Pulumi. DeleteLock puts a
+	// CanNotDelete lock on it.
+	Protect    bool `json:"protect"`
+	DeleteLock bool `json:"deleteLock"`
 }
 
 // LoadOptions changes how LoadConfig treats missing secret values.
@@ -119,7 +158,7 @@ var (
 
 // Keys are the keys of the secure-aks namespace that LoadConfig reads. Each is
 // declared, with its type and description, in Pulumi.yaml.
-var Keys = []string{"profile", "environment", "resourceGroup", "deployerPrincipalType", "cluster", "vault", "secrets", "tags", "workloads"}
+var Keys = []string{"profile", "environment", "resourceGroup", "deployerPrincipalType", "network", "cluster", "vault", "logs", "secrets", "tags", "workloads"}
 
 // key returns the full configuration key of a path inside the namespace.
 func key(path string) string { return Namespace + ":" + path }
@@ -178,6 +217,18 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	// run on what half-decoded.
 	clusterErr := decodeObject(get(key("cluster")), "cluster", &c.Cluster)
 	vaultErr := decodeObject(get(key("vault")), "vault", &c.Vault)
+	networkErr := decodeObject(get(key("network")), "network", &c.Network)
+	logsErr := decodeObject(get(key("logs")), "logs", &c.Logs)
+	errs = append(errs, networkErr, logsErr)
+	if networkErr == nil && c.Network.Enabled {
+		errs = append(errs, components.RenameFields(tagCountDropped(c.networkArgs(pulumi.String(c.ResourceGroup)).Validate()), networkKey))
+	}
+	if logsErr == nil {
+		errs = append(errs, explicitZero("logs.retentionDays", c.Logs.RetentionDays, MinLogRetentionDays, MaxLogRetentionDays))
+		if d := c.logRetentionDays(); d < MinLogRetentionDays || d > MaxLogRetentionDays {
+			errs = append(errs, fmt.Errorf("%s %d: must be between %d and %d", key("logs.retentionDays"), d, MinLogRetentionDays, MaxLogRetentionDays))
+		}
+	}
 	var userTags map[string]string
 	tagsErr := decodeObject(get(key("tags")), "tags", &userTags)
 	errs = append(errs, clusterErr, vaultErr, tagsErr)
@@ -413,6 +464,11 @@ func (c *Config) clusterArgs(resourceGroupName pulumi.StringInput) *components.C
 		LocalAccountsDisabled: c.Cluster.LocalAccountsDisabled,
 		AdminGroupObjectIDs:   c.Cluster.AdminGroupObjectIDs,
 		AuthorizedIPRanges:    c.Cluster.AuthorizedIPRanges,
+		Tier:                  c.Cluster.Tier,
+		NetworkPolicy:         c.Cluster.NetworkPolicy,
+		UpgradeChannel:        c.Cluster.UpgradeChannel,
+		NodeOSUpgradeChannel:  c.Cluster.NodeOSUpgradeChannel,
+		Protect:               c.Cluster.Protect,
 		Tags:                  c.Tags,
 	}
 	if c.Cluster.NodeCount != nil {
@@ -434,6 +490,8 @@ func (c *Config) vaultArgs(resourceGroupName, tenantID pulumi.StringInput) *comp
 		AllowedIPRanges:        c.Vault.AllowedIPRanges,
 		SubnetIDs:              c.Vault.SubnetIDs,
 		Secrets:                c.Secrets,
+		DeleteLock:             c.Vault.DeleteLock,
+		Protect:                c.Vault.Protect,
 		Tags:                   c.Tags,
 	}
 	a.Authorization = c.vaultAuthorization()
@@ -441,6 +499,26 @@ func (c *Config) vaultArgs(resourceGroupName, tenantID pulumi.StringInput) *comp
 		a.SoftDeleteRetentionDays = *c.Vault.SoftDeleteRetentionDays
 	}
 	return a
+}
+
+// networkArgs maps secure-aks:network onto the Network component's args.
+func (c *Config) networkArgs(resourceGroupName pulumi.StringInput) *components.NetworkArgs {
+	return &components.NetworkArgs{
+		ResourceGroupName:    resourceGroupName,
+		Location:             pulumi.String(c.Location),
+		AddressSpace:         c.Network.AddressSpace,
+		NodeSubnetPrefix:     c.Network.NodeSubnet,
+		EndpointSubnetPrefix: c.Network.EndpointSubnet,
+		Tags:                 c.Tags,
+	}
+}
+
+// logRetentionDays is logs.retentionDays, or its default.
+func (c *Config) logRetentionDays() int {
+	if c.Logs.RetentionDays == nil {
+		return DefaultLogRetentionDays
+	}
+	return *c.Logs.RetentionDays
 }
 
 func (c *Config) vaultAuthorization() components.VaultAuthorization {
@@ -464,7 +542,22 @@ func clusterKey(field string) string {
 		"LocalAccountsDisabled": "cluster.localAccountsDisabled",
 		"AdminGroupObjectIDs":   "cluster.adminGroupObjectIds",
 		"AuthorizedIPRanges":    "cluster.authorizedIpRanges",
+		"Tier":                  "cluster.tier",
+		"NetworkPolicy":         "cluster.networkPolicy",
+		"UpgradeChannel":        "cluster.upgradeChannel",
+		"NodeOSUpgradeChannel":  "cluster.nodeOsUpgradeChannel",
+		"Protect":               "cluster.protect",
 		"Tags":                  "tags",
+	})
+}
+
+func networkKey(field string) string {
+	return configKey(field, "network", map[string]string{
+		"ResourceGroupName":    "resourceGroup",
+		"AddressSpace":         "network.addressSpace",
+		"NodeSubnetPrefix":     "network.nodeSubnet",
+		"EndpointSubnetPrefix": "network.endpointSubnet",
+		"Tags":                 "tags",
 	})
 }
 
@@ -481,6 +574,8 @@ func vaultKey(field string) string {
 		"SubnetIDs":                   "vault.subnetIds",
 		"Secrets":                     "vault.secretNames",
 		"SecretsOfficerPrincipalType": "deployerPrincipalType",
+		"DeleteLock":                  "vault.deleteLock",
+		"Protect":                     "vault.protect",
 		"Tags":                        "tags",
 	})
 }

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 
+	opinsights "github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2/v20221001"
 	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2/v20241101"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -33,6 +34,11 @@ type Platform struct {
 	Client components.ClientConfig
 	// ResourceGroup holds every Azure resource of the environment.
 	ResourceGroup *resources.ResourceGroup
+	// Network is the stack's VNet, when secure-aks:network is enabled.
+	Network *components.Network
+	// LogsWorkspaceID is the Log Analytics workspace that receives the audit
+	// logs, when secure-aks:logs is enabled.
+	LogsWorkspaceID pulumi.StringOutput
 	// Cluster is the AKS cluster.
 	Cluster *components.Cluster
 	// Vault is the Key Vault.
@@ -71,12 +77,41 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	}
 	p.ResourceGroup = rg
 
-	p.Cluster, err = components.NewCluster(ctx, "aks", cfg.clusterArgs(rg.Name))
+	clusterArgs := cfg.clusterArgs(rg.Name)
+	vaultArgs := cfg.vaultArgs(rg.Name, pulumi.String(client.TenantID))
+	if cfg.Network.Enabled {
+		// The private path from pod to vault: nodes in the stack's subnet,
+		// the vault's private endpoint beside them, resolved through the
+		// private DNS zone linked to the VNet. Only the VNet stands in front
+		// of the cluster; the endpoint, zone and link are made beside it.
+		p.Network, err = components.NewNetwork(ctx, "vnet", cfg.networkArgs(rg.Name))
+		if err != nil {
+			return nil, err
+		}
+		clusterArgs.NodeSubnetID = p.Network.NodeSubnetID
+		vaultArgs.PrivateEndpoint = &components.VaultPrivateEndpoint{SubnetID: p.Network.EndpointSubnetID, DNSZoneID: p.Network.VaultDNSZoneID}
+	}
+	if cfg.Logs.Enabled {
+		ws, err := opinsights.NewWorkspace(ctx, "log-secure-aks", &opinsights.WorkspaceArgs{
+			ResourceGroupName: rg.Name,
+			Location:          pulumi.String(cfg.Location),
+			Sku:               &opinsights.WorkspaceSkuArgs{Name: opinsights.WorkspaceSkuNameEnumPerGB2018},
+			RetentionInDays:   pulumi.Int(cfg.logRetentionDays()),
+			Tags:              pulumi.ToStringMap(cfg.Tags),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating log analytics workspace: %w", err)
+		}
+		p.LogsWorkspaceID = ws.ID().ToStringOutput()
+		clusterArgs.DiagnosticsWorkspaceID = p.LogsWorkspaceID
+		vaultArgs.DiagnosticsWorkspaceID = p.LogsWorkspaceID
+	}
+
+	p.Cluster, err = components.NewCluster(ctx, "aks", clusterArgs)
 	if err != nil {
 		return nil, err
 	}
 
-	vaultArgs := cfg.vaultArgs(rg.Name, pulumi.String(client.TenantID))
 	if cfg.Vault.DeployerDataPlaneAccess {
 		// Opt-in standing access to every secret value, for data-plane
 		// commands such as `az keyvault secret set`. `pulumi up` does not

@@ -444,9 +444,15 @@ func TestStackFiles(t *testing.T) {
 					t.Error("prod: no authorized IP ranges")
 				}
 				wantInput(t, kv, "properties.enablePurgeProtection", true)
+				// Closed to the internet, reached through its private
+				// endpoint; the nodes in the stack's own subnet.
 				wantInput(t, kv, "properties.networkAcls.defaultAction", "Deny")
-				if v, _ := kv.Input("properties.networkAcls.ipRules"); len(v.([]any)) == 0 {
-					t.Error("prod: vault denies by default with no IP allow-list")
+				wantInput(t, kv, "properties.publicNetworkAccess", "Disabled")
+				if v, ok := kv.Input("properties.networkAcls.ipRules"); ok && len(v.([]any)) != 0 {
+					t.Errorf("prod: vault lets in IP ranges %v; it is reached through its private endpoint", v)
+				}
+				if len(plan.OfType(p.Resources, ":PrivateEndpoint")) != 1 {
+					t.Error("prod: no private endpoint for the vault")
 				}
 			}
 

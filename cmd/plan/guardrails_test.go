@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/secure-aks/secure-aks/internal/guardrails"
+	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
 // TestEveryStackPassesItsProfile runs -check on every stack file: each passes
@@ -31,4 +35,145 @@ func TestEveryStackPassesItsProfile(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixture is a change to a stack's plan that must break exactly one rule.
+type fixture struct {
+	stack  string
+	change func(t *testing.T, p *plan.Plan)
+}
+
+// setInput sets (or, with nil, deletes) the input at path, such as
+// "agentPoolProfiles[0].vmSize", of the resource of a type and name.
+func setInput(typeSuffix, name, path string, value any) func(*testing.T, *plan.Plan) {
+	return func(t *testing.T, p *plan.Plan) {
+		t.Helper()
+		r := mustResource(t, p, typeSuffix, name)
+		pp, err := resource.ParsePropertyPath(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dest := resource.NewProperty(r.RawInputs)
+		ok := false
+		if value == nil {
+			ok = pp.Delete(dest)
+		} else {
+			ok = pp.Set(dest, resource.NewPropertyValue(value))
+		}
+		if !ok {
+			t.Fatalf("%s %s: cannot set %s", typeSuffix, name, path)
+		}
+	}
+}
+
+// mustResource returns a pointer to the plan's resource of a type and name.
+func mustResource(t *testing.T, p *plan.Plan, typeSuffix, name string) *plan.Resource {
+	t.Helper()
+	for i, r := range p.Resources {
+		if strings.HasSuffix(r.Type, typeSuffix) && r.Name == name {
+			return &p.Resources[i]
+		}
+	}
+	t.Fatalf("no %s %s in the plan", typeSuffix, name)
+	return nil
+}
+
+// fixtures break each rule, from a plan that passes every rule.
+var fixtures = map[string]fixture{
+	"AKS-OIDC-ISSUER":       {"prod", setInput(":ManagedCluster", "aks", "oidcIssuerProfile.enabled", false)},
+	"AKS-WORKLOAD-IDENTITY": {"prod", setInput(":ManagedCluster", "aks", "securityProfile.workloadIdentity.enabled", false)},
+	"AKS-SECRETS-ROTATION":  {"prod", setInput(":ManagedCluster", "aks", "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation", "false")},
+	"AKS-LOCAL-ACCOUNTS":    {"prod", setInput(":ManagedCluster", "aks", "disableLocalAccounts", false)},
+	"AKS-AAD-AZURE-RBAC":    {"prod", setInput(":ManagedCluster", "aks", "aadProfile.enableAzureRBAC", false)},
+	"AKS-KUBERNETES-RBAC":   {"prod", setInput(":ManagedCluster", "aks", "enableRBAC", false)},
+	"AKS-API-ACCESS":        {"prod", setInput(":ManagedCluster", "aks", "apiServerAccessProfile", nil)},
+	"AKS-NETWORK-POLICY":    {"prod", setInput(":ManagedCluster", "aks", "networkProfile.networkPolicy", "none")},
+	"AKS-NODE-PUBLIC-IP":    {"prod", setInput(":ManagedCluster", "aks", "agentPoolProfiles[0].enableNodePublicIP", true)},
+	"AKS-AUTO-UPGRADE":      {"prod", setInput(":ManagedCluster", "aks", "autoUpgradeProfile.upgradeChannel", "none")},
+	"AKS-NODE-OS-UPGRADE":   {"prod", setInput(":ManagedCluster", "aks", "autoUpgradeProfile.nodeOSUpgradeChannel", "None")},
+	"AKS-SLA-TIER":          {"prod", setInput(":ManagedCluster", "aks", "sku.tier", "Free")},
+	"AKS-AUDIT-LOGS":        {"prod", setInput(":DiagnosticSetting", "aks-diagnostics", "logs[1].enabled", false)},
+	"AKS-OWN-SUBNET":        {"prod", setInput(":ManagedCluster", "aks", "agentPoolProfiles[0].vnetSubnetID", nil)},
+	"AKS-PROTECT": {"prod", func(t *testing.T, p *plan.Plan) {
+		mustResource(t, p, ":ManagedCluster", "aks").Protect = false
+	}},
+	"KV-RBAC":             {"prod", setInput("keyvault:Vault", "vault", "properties.enableRbacAuthorization", false)},
+	"KV-SOFT-DELETE":      {"prod", setInput("keyvault:Vault", "vault", "properties.enableSoftDelete", false)},
+	"KV-PURGE-PROTECTION": {"prod", setInput("keyvault:Vault", "vault", "properties.enablePurgeProtection", nil)},
+	"KV-RETENTION":        {"prod", setInput("keyvault:Vault", "vault", "properties.softDeleteRetentionInDays", 30)},
+	"KV-PUBLIC-ACCESS":    {"prod", setInput("keyvault:Vault", "vault", "properties.publicNetworkAccess", "Enabled")},
+	"KV-FIREWALL":         {"prod", setInput("keyvault:Vault", "vault", "properties.networkAcls.defaultAction", "Allow")},
+	"KV-PRIVATE-ENDPOINT": {"prod", func(t *testing.T, p *plan.Plan) {
+		mustResource(t, p, ":PrivateDnsZoneGroup", "vault-endpoint-dns")
+		p.Resources = slices.DeleteFunc(p.Resources, func(r plan.Resource) bool { return strings.HasSuffix(r.Type, ":PrivateDnsZoneGroup") })
+	}},
+	"KV-AUDIT-LOGS":  {"prod", setInput(":DiagnosticSetting", "vault-diagnostics", "logs[0].enabled", false)},
+	"KV-DELETE-LOCK": {"prod", setInput(":ManagementLockByScope", "vault-lock", "level", "NotSpecified")},
+	"KV-PROTECT": {"prod", func(t *testing.T, p *plan.Plan) {
+		mustResource(t, p, "keyvault:Vault", "vault").Protect = false
+	}},
+	"KV-SECRET-CONTENT-TYPE":    {"prod", setInput("keyvault:Secret", "vault-MyApplicationSecret", "properties.contentType", nil)},
+	"ID-GRANT-SCOPE":            {"prod", setInput(":RoleAssignment", "secret-reader-vault-secrets-user", "scope", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-secure-aks-prod")},
+	"ID-READ-ROLES":             {"prod", setInput(":RoleAssignment", "secret-reader-vault-secrets-user", "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c")},
+	"ID-GET-ONLY":               {"staging", setInput("keyvault:AccessPolicy", "orders-vault-policy", "policy.permissions.secrets", []any{"get", "list"})},
+	"ID-NO-STANDING-DATA-PLANE": {"prod", setInput(":RoleAssignment", "aks-subnet-network-contributor", "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7")},
+	"ID-FEDERATION-EXACT":       {"prod", setInput("managedidentity/v20230131:FederatedIdentityCredential", "secret-reader-fic", "audiences", []any{"api://other"})},
+	"SPC-WORKLOAD-IDENTITY":     {"prod", setInput(":SecretProviderClass", "secret-reader", "spec.parameters.clientID", "00000000-0000-0000-0000-0000000000ff")},
+	"SPC-NO-SYNC":               {"prod", setInput(":SecretProviderClass", "secret-reader", "spec.secretObjects", []any{map[string]any{"secretName": "s", "type": "Opaque"}})},
+	"POD-RESTRICTED":            {"dev", setInput("apps/v1:Deployment", "secret-reader-sample", "spec.template.spec.containers[0].resources.limits.cpu", nil)},
+	"DATA-NO-PLAINTEXT": {"prod", func(t *testing.T, p *plan.Plan) {
+		s := mustResource(t, p, "keyvault:Secret", "vault-MyApplicationSecret")
+		props := s.RawInputs["properties"]
+		if props.IsSecret() {
+			props = props.SecretValue().Element
+		}
+		obj := props.ObjectValue()
+		obj["value"] = resource.NewProperty("in plain text")
+		s.RawInputs["properties"] = resource.NewProperty(obj)
+	}},
+}
+
+// TestEveryRuleHasAFixtureThatBreaksOnlyIt: each rule's fixture, applied to
+// a plan that passes every rule, fails that rule and no other.
+func TestEveryRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
+	profiles := map[string]guardrails.Profile{"prod": guardrails.ProfileProduction, "dev": guardrails.ProfileStandard, "staging": guardrails.ProfileStandard}
+	for _, rule := range guardrails.Rules {
+		t.Run(rule.ID, func(t *testing.T) {
+			fx, ok := fixtures[rule.ID]
+			if !ok {
+				t.Fatalf("no fixture breaks %s", rule.ID)
+			}
+			p := livePlan(t, fx.stack)
+			if failed := guardrails.Failed(guardrails.Evaluate(p, profiles[fx.stack])); len(failed) != 0 {
+				t.Fatalf("the base plan of %s already fails %v", fx.stack, failed)
+			}
+			fx.change(t, p)
+			var ids []string
+			for _, f := range guardrails.Failed(guardrails.Evaluate(p, profiles[fx.stack])) {
+				ids = append(ids, f.Rule.ID)
+			}
+			if len(ids) != 1 || ids[0] != rule.ID {
+				t.Errorf("the fixture breaks %v, want exactly [%s]", ids, rule.ID)
+			}
+		})
+	}
+	for id := range fixtures {
+		if _, ok := guardrails.ByID(id); !ok {
+			t.Errorf("fixture for %s, which is no rule", id)
+		}
+	}
+}
+
+// livePlan plans a stack file in memory, with the recorder's IDs and states.
+func livePlan(t *testing.T, stack string) *plan.Plan {
+	t.Helper()
+	cfg, err := plan.LoadStackFile("../../Pulumi." + stack + ".yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := planConfig(stack, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

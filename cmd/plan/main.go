@@ -12,6 +12,8 @@
 //	go run ./cmd/plan -stack prod -diff OLD.json [-format text|md]
 //	go run ./cmd/plan diff [-format text|md] OLD.json NEW.json
 //	go run ./cmd/plan -stack prod -check
+//	go run ./cmd/plan -stack prod -chain
+//	go run ./cmd/plan chain PLAN.json
 //
 // With -diff, the plan of the stack is compared with OLD.json (a plan written
 // earlier with -format json, such as the golden file on the base branch); the
@@ -54,12 +56,20 @@ func run(args []string, stdout io.Writer) error {
 	if len(args) > 0 && args[0] == "diff" {
 		return runDiff(args[1:], stdout)
 	}
+	if len(args) == 2 && args[0] == "chain" {
+		p, err := readPlan(args[1])
+		if err != nil {
+			return err
+		}
+		return writeChain(p, stdout)
+	}
 	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
 	stack := fs.String("stack", "dev", "stack whose Pulumi.STACK.yaml to plan")
 	format := fs.String("format", "text", "output format: text, json or md")
 	dir := fs.String("dir", ".", "directory holding Pulumi.yaml and the stack files")
 	against := fs.String("diff", "", "show the changes from this plan (a -format json file) instead of the plan")
 	check := fs.Bool("check", false, "evaluate the guardrails for the stack's profile instead of printing the plan")
+	chain := fs.Bool("chain", false, "print the longest chain of resources created one after another instead of the plan")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -90,6 +100,9 @@ func run(args []string, stdout io.Writer) error {
 	if old != nil {
 		return writeDiff(old, p, *format, stdout)
 	}
+	if *chain {
+		return writeChain(p, stdout)
+	}
 	switch *format {
 	case "json":
 		return p.WriteJSON(stdout)
@@ -98,6 +111,17 @@ func run(args []string, stdout io.Writer) error {
 	default:
 		return p.WriteText(stdout)
 	}
+}
+
+// writeChain prints the plan's longest chain of resources created one after
+// another.
+func writeChain(p *plan.Plan, w io.Writer) error {
+	c := plan.LongestChain(p)
+	fmt.Fprintf(w, "Longest chain for stack %q: %d resources created one after another\n", p.Stack, len(c))
+	for i, r := range c {
+		fmt.Fprintf(w, "%3d  %s\n", i+1, plan.ShortURN(r.URN))
+	}
+	return nil
 }
 
 // runDiff is the diff subcommand: plan diff [-format text|md] OLD.json NEW.json.

@@ -495,11 +495,15 @@ func TestStackFileLoadedAsTheCLIDoes(t *testing.T) {
 // TestRefusedChangesMarkedInProd changes, in a copy of Pulumi.prod.yaml,
 // properties that Azure refuses to change in place: the plan diff marks
 // each, where a real `pulumi preview` would show an update that `up` fails on.
+//
+// The production profile refuses a retention under 90 days outright
+// (TestProductionRefusesBrokenGuardrails), so that case runs on a copy of
+// prod held to the standard profile: the mark is the same for any profile.
 func TestRefusedChangesMarkedInProd(t *testing.T) {
 	tests := []struct {
 		name, pattern, value, want string
 	}{
-		{"soft-delete retention", `softDeleteRetentionDays: \d+`, "softDeleteRetentionDays: 30",
+		{"soft-delete retention", `(?s)secure-aks:profile: production(.*)softDeleteRetentionDays: \d+`, "secure-aks:profile: standard${1}softDeleteRetentionDays: 30",
 			"~ properties.softDeleteRetentionInDays: 90 → 30   [refused by Azure in place: a vault's soft-delete retention is set at creation"},
 		{"availability zones", `availabilityZones: \[[^\]]*\]`, `availabilityZones: ["1", "2"]`,
 			"[refused by Azure in place: AKS cannot change the zones of an existing node pool"},
@@ -507,12 +511,15 @@ func TestRefusedChangesMarkedInProd(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir, prod := copyProject(t, "prod")
-			base := filepath.Join(dir, "base.json")
-			writeFile(t, base, planJSON(t, dir, "prod"))
 			re := regexp.MustCompile(tt.pattern)
 			if !re.Match(prod) {
 				t.Fatalf("Pulumi.prod.yaml has no %s; update this test", tt.pattern)
 			}
+			// The base plan is the same stack in the same profile, unchanged.
+			base := filepath.Join(dir, "base.json")
+			unchanged := regexp.MustCompile(`secure-aks:profile: production`).ReplaceAll(prod, []byte("secure-aks:profile: "+profileOf(tt.value)))
+			writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), unchanged)
+			writeFile(t, base, planJSON(t, dir, "prod"))
 			writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), re.ReplaceAll(prod, []byte(tt.value)))
 			var out bytes.Buffer
 			if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &out); err != nil {
@@ -520,6 +527,72 @@ func TestRefusedChangesMarkedInProd(t *testing.T) {
 			}
 			if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), "(replace)") {
 				t.Errorf("diff lacks %q:\n%s", tt.want, out.String())
+			}
+		})
+	}
+}
+
+// profileOf is the profile a test's replacement text sets, production if none.
+func profileOf(replacement string) string {
+	if strings.Contains(replacement, "secure-aks:profile: standard") {
+		return "standard"
+	}
+	return "production"
+}
+
+// TestProductionRefusesBrokenGuardrails: a copy of prod with purge
+// protection off, the vault open, or local accounts on is refused, as
+// `pulumi up` refuses it, with one message per broken rule naming the key and
+// the rule; -check names the rule; nothing is planned.
+func TestProductionRefusesBrokenGuardrails(t *testing.T) {
+	tests := []struct {
+		name, pattern, value string
+		want                 []string
+	}{
+		{"purge protection off", `purgeProtection: true`, "purgeProtection: false",
+			[]string{"secure-aks:vault.purgeProtection: breaks guardrail KV-PURGE-PROTECTION"}},
+		{"vault open", `networkDefaultAction: Deny`, "networkDefaultAction: Allow",
+			[]string{"secure-aks:vault.networkDefaultAction: breaks guardrail KV-PUBLIC-ACCESS", "secure-aks:vault.networkDefaultAction: breaks guardrail KV-FIREWALL"}},
+		{"local accounts on", `localAccountsDisabled: true`, "localAccountsDisabled: false",
+			[]string{"secure-aks:cluster.localAccountsDisabled: breaks guardrail AKS-LOCAL-ACCOUNTS"}},
+		{"retention under 90 days", `softDeleteRetentionDays: 90`, "softDeleteRetentionDays: 30",
+			[]string{"secure-aks:vault.softDeleteRetentionDays: breaks guardrail KV-RETENTION"}},
+		{"a synced secret", `syncSecret: false`, "syncSecret: true",
+			[]string{"secure-aks:workloads[0].syncSecret: breaks guardrail SPC-NO-SYNC"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir, prod := copyProject(t, "prod")
+			if !strings.Contains(string(prod), tt.pattern) {
+				t.Fatalf("Pulumi.prod.yaml has no %q; update this test", tt.pattern)
+			}
+			writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), []byte(strings.Replace(string(prod), tt.pattern, tt.value, 1)))
+			var out bytes.Buffer
+			err := run([]string{"-dir", dir, "-stack", "prod", "-format", "json"}, &out)
+			if err == nil {
+				t.Fatal("the production stack was planned")
+			}
+			if out.Len() != 0 {
+				t.Error("a refused stack printed a plan")
+			}
+			want := fmt.Sprintf("stack \"prod\" has %d configuration problem(s):", len(tt.want))
+			if !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error does not start with %q:\n%v", want, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			out.Reset()
+			if err := run([]string{"-dir", dir, "-stack", "prod", "-check"}, &out); err == nil {
+				t.Error("-check passed")
+			}
+			for _, w := range tt.want {
+				rule := w[strings.LastIndex(w, " ")+1:]
+				if !strings.Contains(out.String(), "FAIL "+rule+" ") {
+					t.Errorf("-check does not fail %s:\n%s", rule, out.String())
+				}
 			}
 		})
 	}

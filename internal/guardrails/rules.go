@@ -382,7 +382,7 @@ func (p *Plan) logged(r plan.Resource, category string) bool {
 // hasZoneGroup says whether a private endpoint has a DNS zone group.
 func (p *Plan) hasZoneGroup(endpoint plan.Resource) bool {
 	for _, g := range plan.OfType(p.Resources, typeZoneGroup) {
-		if str(g, "privateEndpointName") == str(endpoint, "privateEndpointName") && len(list(g, "privateDnsZoneConfigs")) > 0 {
+		if name := str(g, "privateEndpointName"); name != "" && name == azureName(endpoint) && len(list(g, "privateDnsZoneConfigs")) > 0 {
 			return true
 		}
 	}
@@ -423,6 +423,14 @@ func (p *Plan) serviceAccountOf(class plan.Resource) (plan.Resource, bool) {
 		}
 	}
 	return plan.Resource{}, false
+}
+
+// azureName is the Azure name the recorder gave r (its state's name).
+func azureName(r plan.Resource) string {
+	if v, ok := r.State["name"]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
 }
 
 // want builds a check that fails with msg unless ok(r, path).

@@ -266,6 +266,14 @@ var armNames = map[string][2]string{
 	"authorization:RoleAssignment":                {"roleAssignmentName", "Microsoft.Authorization/roleAssignments"},
 	"managedidentity:UserAssignedIdentity":        {"resourceName", "Microsoft.ManagedIdentity/userAssignedIdentities"},
 	"managedidentity:FederatedIdentityCredential": {"federatedIdentityCredentialResourceName", "federatedIdentityCredentials"},
+	"network:VirtualNetwork":                      {"virtualNetworkName", "Microsoft.Network/virtualNetworks"},
+	"network:PrivateEndpoint":                     {"privateEndpointName", "Microsoft.Network/privateEndpoints"},
+	"network:PrivateZone":                         {"privateZoneName", "Microsoft.Network/privateDnsZones"},
+	"network:VirtualNetworkLink":                  {"virtualNetworkLinkName", "virtualNetworkLinks"},
+	"network:PrivateDnsZoneGroup":                 {"privateDnsZoneGroupName", "privateDnsZoneGroups"},
+	"operationalinsights:Workspace":               {"workspaceName", "Microsoft.OperationalInsights/workspaces"},
+	"insights:DiagnosticSetting":                  {"name", "Microsoft.Insights/diagnosticSettings"},
+	"authorization:ManagementLockByScope":         {"lockName", "Microsoft.Authorization/locks"},
 }
 
 // fakeOutputs returns the fake ID and state for a resource: its inputs plus
@@ -309,6 +317,14 @@ func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (s
 		id = str(inputs, "scope") + "/providers/Microsoft.Authorization/roleAssignments/" + azName
 	case "managedidentity:FederatedIdentityCredential":
 		id = rgID + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/" + str(inputs, "resourceName") + "/federatedIdentityCredentials/" + azName
+	case "network:VirtualNetworkLink":
+		id = rgID + "/providers/Microsoft.Network/privateDnsZones/" + str(inputs, "privateZoneName") + "/virtualNetworkLinks/" + azName
+	case "network:PrivateDnsZoneGroup":
+		id = rgID + "/providers/Microsoft.Network/privateEndpoints/" + str(inputs, "privateEndpointName") + "/privateDnsZoneGroups/" + azName
+	case "insights:DiagnosticSetting":
+		id = str(inputs, "resourceUri") + "/providers/Microsoft.Insights/diagnosticSettings/" + azName
+	case "authorization:ManagementLockByScope":
+		id = str(inputs, "scope") + "/providers/Microsoft.Authorization/locks/" + azName
 	case "keyvault:AccessPolicy":
 		policy := objectOf(inputs, "policy")
 		id = rgID + "/providers/Microsoft.KeyVault/vaults/" + str(inputs, "vaultName") + "/accessPolicy/" + str(policy, "objectId")
@@ -338,6 +354,8 @@ func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (s
 		props := objectOf(state, "properties")
 		props["vaultUri"] = resource.NewProperty(fakeVaultURI(azName))
 		state["properties"] = resource.NewProperty(props)
+	case "operationalinsights:Workspace":
+		state["customerId"] = resource.NewProperty(FakeGUID(id, "customerId"))
 	case "managedidentity:UserAssignedIdentity":
 		state["clientId"] = resource.NewProperty(FakeGUID(id, "clientId"))
 		state["principalId"] = resource.NewProperty(FakeGUID(id, "principalId"))

@@ -52,6 +52,29 @@ var replaceRules = map[string][]replaceRule{
 		{paths: []string{"agentPoolProfiles[*].vmSize"}, reason: "AKS cannot change the VM size of an existing node pool; it needs a new cluster", refused: true, fields: []string{"ClusterArgs.NodeVMSize"}},
 		{paths: []string{"agentPoolProfiles[*].availabilityZones"}, reason: "AKS cannot change the zones of an existing node pool; it needs a new cluster", refused: true, fields: []string{"ClusterArgs.AvailabilityZones"}},
 		{paths: []string{"networkProfile.serviceCidr", "networkProfile.dnsServiceIP"}, reason: "AKS cannot change the service network of an existing cluster", refused: true},
+		{paths: []string{"agentPoolProfiles[*].vnetSubnetID"}, reason: "a node pool cannot move to another subnet; it needs a new pool or cluster", refused: true, fields: []string{"ClusterArgs.NodeSubnetID"}},
+	},
+	"azure-native:network:VirtualNetwork": {
+		{paths: []string{"virtualNetworkName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"NetworkArgs.ResourceGroupName"}},
+		{paths: []string{"location"}, reason: ReasonLocation, fields: []string{"NetworkArgs.Location"}},
+		{paths: []string{"subnets[*].addressPrefix"}, reason: "a subnet's range cannot change while resources are in it", refused: true, fields: []string{"NetworkArgs.NodeSubnetPrefix", "NetworkArgs.EndpointSubnetPrefix"}},
+	},
+	"azure-native:network:PrivateZone": {
+		{paths: []string{"privateZoneName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"NetworkArgs.ResourceGroupName"}},
+	},
+	"azure-native:network:PrivateEndpoint": {
+		{paths: []string{"privateEndpointName", "resourceGroupName"}, reason: ReasonAzureID},
+		{paths: []string{"subnet"}, reason: "a private endpoint cannot move to another subnet; it needs a new endpoint", refused: true, fields: []string{"VaultArgs.PrivateEndpoint"}},
+	},
+	"azure-native:operationalinsights:Workspace": {
+		{paths: []string{"workspaceName", "resourceGroupName"}, reason: ReasonAzureID},
+		{paths: []string{"location"}, reason: ReasonLocation},
+	},
+	"azure-native:insights:DiagnosticSetting": {
+		{paths: []string{"name", "resourceUri"}, reason: ReasonAzureID},
+	},
+	"azure-native:authorization:ManagementLockByScope": {
+		{paths: []string{"lockName", "scope"}, reason: ReasonAzureID},
 	},
 	"azure-native:keyvault:Vault": {
 		{paths: []string{"vaultName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"VaultArgs.Name", "VaultArgs.ResourceGroupName"}},
