@@ -42,6 +42,10 @@ type ResourceChange struct {
 	Op         string
 	URN        string
 	Type, Name string
+	// Protected is set when the resource is protected (pulumi.Protect) on
+	// the side that would delete it: `pulumi up` then refuses to replace or
+	// remove it until protect is turned off.
+	Protected bool
 	// Properties are the changed inputs; for an added or removed resource,
 	// all of them. Dependencies and the provider show as the pseudo
 	// properties "(dependsOn)" and "(provider)".
@@ -147,7 +151,7 @@ func Compare(old, new *Plan) (*Diff, error) {
 		case !inOld:
 			d.Resources = append(d.Resources, ResourceChange{Op: OpAdd, URN: a.URN, Type: a.Type, Name: a.Name, Properties: compareLeaves(resourceLeaves(Resource{}), resourceLeaves(a), nil)})
 		case !inNew:
-			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
+			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Protected: b.Protect, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
 		default:
 			props := compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string) string { return ReplaceReason(a, path) })
 			if len(props) == 0 {
@@ -159,7 +163,7 @@ func Compare(old, new *Plan) (*Diff, error) {
 					op = OpReplace
 				}
 			}
-			d.Resources = append(d.Resources, ResourceChange{Op: op, URN: a.URN, Type: a.Type, Name: a.Name, Properties: props})
+			d.Resources = append(d.Resources, ResourceChange{Op: op, URN: a.URN, Type: a.Type, Name: a.Name, Protected: op == OpReplace && b.Protect, Properties: props})
 		}
 	}
 	d.Outputs = compareLeaves(leaves("", o.Outputs), leaves("", n.Outputs), nil)
@@ -329,7 +333,7 @@ func (d *Diff) WriteText(w io.Writer) error {
 		return nil
 	}
 	for _, r := range d.Resources {
-		fmt.Fprintf(w, "\n%s %s %s (%s)\n", opSymbol(r.Op), r.Type, r.Name, r.Op)
+		fmt.Fprintf(w, "\n%s %s %s (%s)%s\n", opSymbol(r.Op), r.Type, r.Name, r.Op, r.protectedNote())
 		for _, p := range r.Properties {
 			fmt.Fprintf(w, "    %s\n", p.line(r.Op))
 		}
@@ -369,6 +373,9 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 		op := r.Op
 		if op == OpReplace {
 			op = "**replace**"
+		}
+		if r.Protected {
+			reasons = append(reasons, "**protected**: `pulumi up` refuses it until protect is turned off")
 		}
 		fmt.Fprintf(w, "| %s | `%s` | `%s` | %s |\n", op, r.Type, r.Name, strings.Join(reasons, "<br>"))
 	}
@@ -412,6 +419,15 @@ func (d *Diff) summary() string {
 		s += fmt.Sprintf("; %d more depend on a replaced resource", len(d.Affected))
 	}
 	return s
+}
+
+// protectedNote warns that `pulumi up` refuses the change of a protected
+// resource.
+func (r ResourceChange) protectedNote() string {
+	if !r.Protected {
+		return ""
+	}
+	return "   [protected: pulumi up refuses to " + r.Op + " it until protect is turned off]"
 }
 
 func opSymbol(op string) string {
