@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -176,4 +178,82 @@ func livePlan(t *testing.T, stack string) *plan.Plan {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestGuardrailsDocListsEveryRule holds docs/guardrails.md to the code: one
+// table row per rule, with the rule's profile, and no row for a rule that
+// does not exist.
+func TestGuardrailsDocListsEveryRule(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/guardrails.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string]string{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `([A-Z0-9-]+)` \\| (all|production) \\|").FindAllStringSubmatch(string(doc), -1) {
+		rows[m[1]] = m[2]
+	}
+	for _, rule := range guardrails.Rules {
+		want := "all"
+		if rule.Production {
+			want = "production"
+		}
+		if got, ok := rows[rule.ID]; !ok {
+			t.Errorf("docs/guardrails.md has no row for %s", rule.ID)
+		} else if got != want {
+			t.Errorf("docs/guardrails.md says %s applies to %s; the code says %s", rule.ID, got, want)
+		}
+	}
+	for id := range rows {
+		if _, ok := guardrails.ByID(id); !ok {
+			t.Errorf("docs/guardrails.md lists %s, which is no rule", id)
+		}
+	}
+}
+
+// TestPrivatePathBesideTheCluster: in prod, the private endpoint, its DNS
+// zone, link and zone group, and the logs are created beside the cluster,
+// not before it; in front of the cluster stand only the resource group, the
+// VNet (or the cluster's identity) and the subnet grant.
+func TestPrivatePathBesideTheCluster(t *testing.T) {
+	p := livePlan(t, "prod")
+	byURN := map[string]plan.Resource{}
+	for _, r := range p.Resources {
+		byURN[r.URN] = r
+	}
+	cluster := *mustResource(t, p, ":ManagedCluster", "aks")
+	ancestors := map[string]plan.Resource{}
+	var walk func(r plan.Resource)
+	walk = func(r plan.Resource) {
+		for _, d := range append(slices.Clone(r.DependsOn), r.Provider) {
+			if a, ok := byURN[d]; ok && a.Custom {
+				if _, seen := ancestors[d]; !seen {
+					ancestors[d] = a
+					walk(a)
+				}
+			}
+		}
+	}
+	walk(cluster)
+	for _, typ := range []string{":PrivateEndpoint", ":PrivateZone", ":VirtualNetworkLink", ":PrivateDnsZoneGroup", ":Workspace", ":DiagnosticSetting", "keyvault:Vault"} {
+		if len(plan.OfType(p.Resources, typ)) == 0 {
+			t.Errorf("prod has no %s: the check would check nothing", typ)
+		}
+		for _, a := range ancestors {
+			if strings.HasSuffix(a.Type, typ) {
+				t.Errorf("the cluster waits for %s %s", a.Type, a.Name)
+			}
+		}
+	}
+	front := &plan.Plan{Stack: p.Stack, Resources: []plan.Resource{cluster}}
+	for _, a := range ancestors {
+		front.Resources = append(front.Resources, a)
+	}
+	chain := plan.LongestChain(front)
+	if len(chain) > 4 {
+		var names []string
+		for _, r := range chain {
+			names = append(names, plan.ShortURN(r.URN))
+		}
+		t.Errorf("%d resources one after another up to the cluster, want at most 4 (group, VNet, subnet grant, cluster): %v", len(chain), names)
+	}
 }
