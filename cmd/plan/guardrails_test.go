@@ -141,6 +141,7 @@ func TestEveryRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
 	profiles := map[string]guardrails.Profile{"prod": guardrails.ProfileProduction, "dev": guardrails.ProfileStandard, "staging": guardrails.ProfileStandard}
 	for _, rule := range guardrails.Rules {
 		t.Run(rule.ID, func(t *testing.T) {
+			t.Parallel()
 			fx, ok := fixtures[rule.ID]
 			if !ok {
 				t.Fatalf("no fixture breaks %s", rule.ID)
