@@ -79,12 +79,7 @@ var Rules = []Rule{
 			return ""
 		}},
 	{ID: "AKS-NETWORK-POLICY", Production: true, Title: "a network policy engine", Type: typeCluster, Key: "cluster.networkPolicy",
-		Check: func(_ *Plan, r plan.Resource) string {
-			if p := str(r, "networkProfile.networkPolicy"); p == "" || strings.EqualFold(p, "none") {
-				return "no network policy engine: every pod reaches every other"
-			}
-			return ""
-		}},
+		Check: wantSet("networkProfile.networkPolicy", "no network policy engine: every pod reaches every other")},
 	{ID: "AKS-NODE-PUBLIC-IP", Title: "no public IPs on nodes", Type: typeCluster,
 		Check: func(_ *Plan, r plan.Resource) string {
 			for i := range list(r, "agentPoolProfiles") {
@@ -95,12 +90,7 @@ var Rules = []Rule{
 			return ""
 		}},
 	{ID: "AKS-AUTO-UPGRADE", Production: true, Title: "an auto-upgrade channel", Type: typeCluster, Key: "cluster.upgradeChannel",
-		Check: func(_ *Plan, r plan.Resource) string {
-			if c := str(r, "autoUpgradeProfile.upgradeChannel"); c == "" || strings.EqualFold(c, "none") {
-				return "no auto-upgrade channel"
-			}
-			return ""
-		}},
+		Check: wantSet("autoUpgradeProfile.upgradeChannel", "no auto-upgrade channel")},
 	{ID: "AKS-NODE-OS-UPGRADE", Production: true, Title: "a node OS upgrade channel", Type: typeCluster, Key: "cluster.nodeOsUpgradeChannel",
 		Check: func(_ *Plan, r plan.Resource) string {
 			if c := str(r, "autoUpgradeProfile.nodeOSUpgradeChannel"); c != "NodeImage" && c != "SecurityPatch" {
@@ -132,12 +122,7 @@ var Rules = []Rule{
 			return ""
 		}},
 	{ID: "AKS-PROTECT", Production: true, Title: "the cluster is protected in Pulumi", Type: typeCluster, Key: "cluster.protect",
-		Check: func(_ *Plan, r plan.Resource) string {
-			if !r.Protect {
-				return "not protected: pulumi destroy or a replacement deletes it"
-			}
-			return ""
-		}},
+		Check: protected},
 
 	// The vault.
 	{ID: "KV-RBAC", Production: true, Title: "Azure RBAC authorization", Type: typeVault, Key: "vault.rbacAuthorization",
@@ -199,12 +184,7 @@ var Rules = []Rule{
 			return "no CanNotDelete lock"
 		}},
 	{ID: "KV-PROTECT", Production: true, Title: "the vault is protected in Pulumi", Type: typeVault, Key: "vault.protect",
-		Check: func(_ *Plan, r plan.Resource) string {
-			if !r.Protect {
-				return "not protected: pulumi destroy or a replacement deletes it"
-			}
-			return ""
-		}},
+		Check: protected},
 	{ID: "KV-SECRET-CONTENT-TYPE", Title: "every secret has a content type", Type: typeSecret,
 		Check: func(_ *Plan, r plan.Resource) string {
 			if str(r, "properties.contentType") == "" {
@@ -429,6 +409,25 @@ func (p *Plan) serviceAccountOf(class plan.Resource) (plan.Resource, bool) {
 func azureName(r plan.Resource) string {
 	if v, ok := r.State["name"]; ok && v.IsString() {
 		return v.StringValue()
+	}
+	return ""
+}
+
+// wantSet builds a check that fails with msg unless the input at path is set
+// and not "none".
+func wantSet(path, msg string) func(*Plan, plan.Resource) string {
+	return func(_ *Plan, r plan.Resource) string {
+		if v := str(r, path); v == "" || strings.EqualFold(v, "none") {
+			return msg
+		}
+		return ""
+	}
+}
+
+// protected checks that r has Pulumi's protect option.
+func protected(_ *Plan, r plan.Resource) string {
+	if !r.Protect {
+		return "not protected: pulumi destroy or a replacement deletes it"
 	}
 	return ""
 }
