@@ -22,11 +22,6 @@ const Namespace = "secure-aks"
 // LocationKey is the configuration key of the Azure region.
 const LocationKey = "azure-native:location"
 
-// PlaceholderSecret is the value the offline plan gives a secret that has no
-// value in configuration. `pulumi up` never uses it: there a missing value is
-// an error.
-const PlaceholderSecret = "<plan placeholder: no value set>"
-
 // Config is the typed configuration of one stack.
 type Config struct {
 	// Stack is the Pulumi stack name.
@@ -136,14 +131,6 @@ type VaultConfig struct {
 	DeleteLock bool `json:"deleteLock"`
 }
 
-// LoadOptions changes how LoadConfig treats missing secret values.
-type LoadOptions struct {
-	// PlaceholderSecrets fills a secret named in vault.secretNames but missing
-	// from secure-aks:secrets with PlaceholderSecret instead of failing. Only
-	// the offline plan sets it.
-	PlaceholderSecrets bool
-}
-
 // maxResourceGroupName is Azure's limit on a resource group's name
 // (docs/azure-facts.md#other-name-limits).
 const maxResourceGroupName = 90
@@ -167,11 +154,6 @@ func key(path string) string { return Namespace + ":" + path }
 // problem at once, each naming its full configuration key and the bad value,
 // and registers nothing.
 func LoadConfig(ctx *pulumi.Context) (*Config, error) {
-	return LoadConfigWith(ctx, LoadOptions{})
-}
-
-// LoadConfigWith is LoadConfig with options.
-func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 	var errs []error
 	get := func(k string) string { return config.Get(ctx, k) }
 
@@ -240,7 +222,7 @@ func LoadConfigWith(ctx *pulumi.Context, opts LoadOptions) (*Config, error) {
 		errs = append(errs, fmt.Errorf("%s: holds %d tags; with the project's own (environment, managed-by, project) every resource would carry %d, over Azure's %d", key("tags"), len(userTags), len(c.Tags), components.MaxTags))
 	}
 
-	errs = append(errs, c.loadSecrets(ctx, opts))
+	errs = append(errs, c.loadSecrets(ctx))
 
 	// The components own their rules; run them here, on the args the stack
 	// will pass, so that every error names the configuration key.
@@ -410,7 +392,7 @@ func (c *Config) loadWorkloads(raw string) error {
 // matches it to vault.secretNames. The CLI injects the project default, a
 // plain {}, into a stack that sets no secret: an empty object is not a value
 // stored in plain text.
-func (c *Config) loadSecrets(ctx *pulumi.Context, opts LoadOptions) error {
+func (c *Config) loadSecrets(ctx *pulumi.Context) error {
 	var errs []error
 	values := map[string]string{}
 	var raw json.RawMessage
@@ -433,10 +415,9 @@ func (c *Config) loadSecrets(ctx *pulumi.Context, opts LoadOptions) error {
 		}
 		v, ok := values[n]
 		if !ok {
-			// The placeholder also lets the Vault's rules check the name. A
-			// name those rules refuse needs no value yet.
-			v = PlaceholderSecret
-			if !opts.PlaceholderSecrets && len(components.CheckSecretName(n)) == 0 {
+			// The Vault's rules still check the name below. A name those
+			// rules refuse needs no value yet.
+			if len(components.CheckSecretName(n)) == 0 {
 				errs = append(errs, fmt.Errorf("%s.%s: has no value: run pulumi config set --secret --path 'secrets.%s' VALUE -s %s", key("secrets"), n, n, c.Stack))
 			}
 		}

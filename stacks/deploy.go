@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // AzureCLIClientID is the application ID that getClientConfig reports when
@@ -32,8 +33,11 @@ const resourceGroupPrefix = "rg-secure-aks-"
 type Platform struct {
 	// Client is the identity Pulumi ran as.
 	Client components.ClientConfig
-	// ResourceGroup holds every Azure resource of the environment.
-	ResourceGroup *resources.ResourceGroup
+	// ResourceGroupName is the resource group that holds every Azure
+	// resource of the environment.
+	ResourceGroupName pulumi.StringOutput
+	// Location is the environment's Azure region.
+	Location string
 	// Network is the stack's VNet, when secure-aks:network is enabled.
 	Network *components.Network
 	// LogsWorkspaceID is the Log Analytics workspace that receives the audit
@@ -75,7 +79,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating resource group: %w", err)
 	}
-	p.ResourceGroup = rg
+	p.ResourceGroupName, p.Location = rg.Name, cfg.Location
 
 	clusterArgs := cfg.clusterArgs(rg.Name)
 	vaultArgs := cfg.vaultArgs(rg.Name, pulumi.String(client.TenantID))
@@ -140,16 +144,23 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	return p, nil
 }
 
-// Outputs are the stack outputs of a platform, by camelCase name.
+// Outputs are the stack outputs of a platform: exactly platform.OutputNames,
+// the contract app stacks read with platform.Read, and
+// platform.OutputWorkloads.
 func (p *Platform) Outputs() pulumi.Map {
 	return pulumi.Map{
-		"resourceGroupName": p.ResourceGroup.Name,
-		"clusterName":       p.Cluster.Name,
-		"oidcIssuerUrl":     p.Cluster.OIDCIssuerURL,
-		"kubeconfig":        p.Cluster.Kubeconfig,
-		"vaultName":         p.Vault.Name,
-		"vaultUri":          p.Vault.URI,
-		"workloads":         p.workloadOutputs(),
+		platform.OutputResourceGroupName:  p.ResourceGroupName,
+		platform.OutputLocation:           pulumi.String(p.Location),
+		platform.OutputTenantID:           p.Vault.TenantID,
+		platform.OutputClusterName:        p.Cluster.Name,
+		platform.OutputClusterID:          p.Cluster.ID,
+		platform.OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
+		platform.OutputKubeconfig:         p.Cluster.Kubeconfig,
+		platform.OutputVaultID:            p.Vault.ID,
+		platform.OutputVaultName:          p.Vault.Name,
+		platform.OutputVaultURI:           p.Vault.URI,
+		platform.OutputVaultAuthorization: pulumi.String(string(p.Vault.Authorization)),
+		platform.OutputWorkloads:          p.workloadOutputs(),
 	}
 }
 

@@ -24,11 +24,11 @@ func checkGuardrails(ctx *pulumi.Context, cfg *Config) error {
 	}
 	p, _, err := plan.Run(ctx.Project(), ctx.Stack(), plan.StackConfig{}, func(export func(string, pulumi.Input)) pulumi.RunFunc {
 		return func(dry *pulumi.Context) error {
-			platform, err := Deploy(dry, cfg)
+			deployed, err := Deploy(dry, cfg)
 			if err != nil {
 				return err
 			}
-			for name, v := range platform.Outputs() {
+			for name, v := range deployed.Outputs() {
 				export(name, v)
 			}
 			return nil

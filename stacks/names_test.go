@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
@@ -35,9 +33,7 @@ func withWorkloads(extra map[string]string) plan.StackConfig {
 // name and every role assignment's name, by logical name.
 func uniqueNames(t *testing.T, cfg plan.StackConfig, subscription string) map[string]string {
 	t.Helper()
-	p, _, err := plan.Run("secure-aks", "dev", cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
-		return Program(Options{LoadOptions: LoadOptions{PlaceholderSecrets: true}, OnExport: export})
-	}, plan.WithSubscription(subscription))
+	p, _, err := runStack(t, "dev", cfg, true, plan.WithSubscription(subscription))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,9 +174,7 @@ func TestNoNameDependsOnThePulumiOrganization(t *testing.T) {
 	cfg := withWorkloads(nil)
 	var plans []string
 	for _, org := range []string{"organization", "contoso-platform"} {
-		p, _, err := plan.Run("secure-aks", "dev", cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
-			return Program(Options{LoadOptions: LoadOptions{PlaceholderSecrets: true}, OnExport: export})
-		}, plan.WithOrganization(org))
+		p, _, err := runStack(t, "dev", cfg, true, plan.WithOrganization(org))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,37 +6,29 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Options changes how Program runs. The zero value is `pulumi up`'s program.
-type Options struct {
-	LoadOptions
-	// OnExport, if set, sees every stack output as it is exported.
-	OnExport func(name string, value pulumi.Input)
+// Run is the Pulumi program: Build, then export the platform's outputs
+// (platform.OutputNames and platform.OutputWorkloads).
+func Run(ctx *pulumi.Context) error {
+	p, err := Build(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range sortedKeys(p.Outputs()) {
+		ctx.Export(name, p.Outputs()[name])
+	}
+	return nil
 }
 
-// Run is the Pulumi program: LoadConfig, Deploy, export the outputs.
-func Run(ctx *pulumi.Context) error { return Program(Options{})(ctx) }
-
-// Program returns the Pulumi program with opts.
-func Program(opts Options) pulumi.RunFunc {
-	return func(ctx *pulumi.Context) error {
-		cfg, err := LoadConfigWith(ctx, opts.LoadOptions)
-		if err != nil {
-			return err
-		}
-		if err := checkGuardrails(ctx, cfg); err != nil {
-			return err
-		}
-		p, err := Deploy(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		outs := p.Outputs()
-		for _, name := range sortedKeys(outs) {
-			ctx.Export(name, outs[name])
-			if opts.OnExport != nil {
-				opts.OnExport(name, outs[name])
-			}
-		}
-		return nil
+// Build loads the stack's configuration, holds a production stack to its
+// guardrails, and deploys it. It registers nothing when the configuration is
+// refused, and exports nothing.
+func Build(ctx *pulumi.Context) (*Platform, error) {
+	cfg, err := LoadConfig(ctx)
+	if err != nil {
+		return nil, err
 	}
+	if err := checkGuardrails(ctx, cfg); err != nil {
+		return nil, err
+	}
+	return Deploy(ctx, cfg)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // manyTags is a secure-aks:tags value with n entries.
@@ -30,12 +31,59 @@ func manyTags(n int) string {
 }
 
 // runStack runs the program for stack with the given configuration under the
-// recording mock.
-func runStack(t *testing.T, stack string, cfg plan.StackConfig, placeholders bool) (*plan.Plan, *plan.Recorder, error) {
+// recording mock. With withSecrets, every name in vault.secretNames that the
+// configuration has no value for gets testSecretValue, stored as a secret.
+func runStack(t *testing.T, stack string, cfg plan.StackConfig, withSecrets bool, opts ...plan.RunOption) (*plan.Plan, *plan.Recorder, error) {
 	t.Helper()
-	return plan.Run("secure-aks", stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
-		return Program(Options{LoadOptions: LoadOptions{PlaceholderSecrets: placeholders}, OnExport: export})
-	})
+	if withSecrets {
+		cfg = withSecretValues(t, cfg)
+	}
+	return plan.Run("secure-aks", stack, cfg, program, opts...)
+}
+
+// program is the Pulumi program, each output also given to export.
+func program(export func(string, pulumi.Input)) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		p, err := Build(ctx)
+		if err != nil {
+			return err
+		}
+		for name, v := range p.Outputs() {
+			ctx.Export(name, v)
+			export(name, v)
+		}
+		return nil
+	}
+}
+
+// testSecretValue is the value withSecretValues gives a secret.
+const testSecretValue = "test-secret-value"
+
+// withSecretValues sets, as secrets, the values that vault.secretNames asks
+// for and the configuration does not hold.
+func withSecretValues(t *testing.T, cfg plan.StackConfig) plan.StackConfig {
+	t.Helper()
+	var vault struct {
+		SecretNames []string `json:"secretNames"`
+	}
+	if json.Unmarshal([]byte(cfg.Values["secure-aks:vault"]), &vault) != nil || len(vault.SecretNames) == 0 {
+		return cfg
+	}
+	values := map[string]string{}
+	if raw := cfg.Values["secure-aks:secrets"]; raw != "" {
+		if err := json.Unmarshal([]byte(raw), &values); err != nil {
+			return cfg
+		}
+	}
+	for _, n := range vault.SecretNames {
+		if _, ok := values[n]; !ok {
+			values[n] = testSecretValue
+		}
+	}
+	b, _ := json.Marshal(values)
+	out := plan.StackConfig{Project: cfg.Project, Values: maps.Clone(cfg.Values), SecretKeys: append(slices.Clone(cfg.SecretKeys), "secure-aks:secrets")}
+	out.Values["secure-aks:secrets"] = string(b)
+	return out
 }
 
 // planStackFile runs the program on the real Pulumi.STACK.yaml, as the
@@ -218,17 +266,6 @@ func TestSecretValues(t *testing.T) {
 		t.Error("resources were registered")
 	}
 
-	// The offline plan: a visible placeholder, still a secret.
-	_, rec, err = runStack(t, "dev", minimal(names), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := mustFind(t, rec.Resources(), ":Secret", "vault-MyApplicationSecret")
-	wantInput(t, s, "properties.value", PlaceholderSecret)
-	if !s.IsSecretInput("properties.value") {
-		t.Error("placeholder is not a secret")
-	}
-
 	// A value set with --secret flows into the vault as a secret.
 	withValue := minimal(names)
 	withValue.Values["secure-aks:secrets"] = `{"MyApplicationSecret": "s3cr3t"}`
@@ -237,7 +274,7 @@ func TestSecretValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s = mustFind(t, rec.Resources(), ":Secret", "vault-MyApplicationSecret")
+	s := mustFind(t, rec.Resources(), ":Secret", "vault-MyApplicationSecret")
 	wantInput(t, s, "properties.value", "s3cr3t")
 	if !s.IsSecretInput("properties.value") {
 		t.Error("value is not a secret")
@@ -456,14 +493,25 @@ func TestStackFiles(t *testing.T) {
 				}
 			}
 
-			// Outputs: exactly these, the kubeconfig secret, the issuer the cluster's.
-			var keys []string
-			for k := range p.Outputs {
-				keys = append(keys, k)
+			// Outputs: exactly the platform contract and the workloads, by
+			// value; the kubeconfig secret, the issuer the cluster's.
+			keys := slices.Sorted(maps.Keys(p.Outputs))
+			want := slices.Sorted(slices.Values(append(slices.Clone(platform.OutputNames), platform.OutputWorkloads)))
+			if !slices.Equal(keys, want) {
+				t.Errorf("outputs = %v, want %v", keys, want)
 			}
-			slices.Sort(keys)
-			if fmt.Sprint(keys) != "[clusterName kubeconfig oidcIssuerUrl resourceGroupName vaultName vaultUri workloads]" {
-				t.Errorf("outputs = %v", keys)
+			for name, wantValue := range map[string]any{
+				platform.OutputClusterID:          mc.ID,
+				platform.OutputClusterName:        mc.State["name"].StringValue(),
+				platform.OutputVaultID:            kv.ID,
+				platform.OutputVaultName:          kv.State["name"].StringValue(),
+				platform.OutputTenantID:           inputAt(t, kv, "properties.tenantId"),
+				platform.OutputLocation:           inputAt(t, mc, "location"),
+				platform.OutputVaultAuthorization: map[bool]string{true: "RBAC", false: "AccessPolicy"}[inputAt(t, kv, "properties.enableRbacAuthorization") == true],
+			} {
+				if p.Outputs[name] != wantValue {
+					t.Errorf("output %s = %v, want %v", name, p.Outputs[name], wantValue)
+				}
 			}
 			if p.Outputs["kubeconfig"] != plan.SecretMarker {
 				t.Errorf("kubeconfig output is not secret: %v", p.Outputs["kubeconfig"])
@@ -589,6 +637,16 @@ func loadStackText(t *testing.T, stack, text string) plan.StackConfig {
 		t.Fatal(err)
 	}
 	return cfg
+}
+
+// inputAt returns r's input at path, or fails.
+func inputAt(t *testing.T, r plan.Resource, path string) any {
+	t.Helper()
+	v, ok := r.Input(path)
+	if !ok {
+		t.Fatalf("%s %s: no input %s", r.Type, r.Name, path)
+	}
+	return v
 }
 
 // hasPermission says whether an access policy grants perm, such as

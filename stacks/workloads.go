@@ -261,7 +261,7 @@ func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadCon
 		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{namespace}))
 	}
 	// The identity never creates the namespace: deployNamespaces does, once.
-	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroup.Name, p.Cluster.OIDCIssuerURL, p.Vault.ID), opts...)
+	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroupName, p.Cluster.OIDCIssuerURL, p.Vault.ID), opts...)
 	if err != nil {
 		return nil, err
 	}

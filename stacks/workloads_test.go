@@ -224,10 +224,10 @@ func stackWorkloads(t *testing.T, stack string) []WorkloadConfig {
 		t.Fatal(err)
 	}
 	var c *Config
-	_, _, err = plan.Run("secure-aks", stack, cfg, func(func(string, pulumi.Input)) pulumi.RunFunc {
+	_, _, err = plan.Run("secure-aks", stack, withSecretValues(t, cfg), func(func(string, pulumi.Input)) pulumi.RunFunc {
 		return func(ctx *pulumi.Context) error {
 			var loadErr error
-			c, loadErr = LoadConfigWith(ctx, LoadOptions{PlaceholderSecrets: true})
+			c, loadErr = LoadConfig(ctx)
 			return loadErr
 		}
 	})

@@ -14,12 +14,12 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	secretsstorev1 "sigs.k8s.io/secrets-store-csi-driver/apis/v1"
 
+	"github.com/secure-aks/secure-aks/internal/offline"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/stacks"
 )
@@ -79,23 +79,12 @@ func render(t *testing.T, stack string) *rendered {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _, err := plan.Run("secure-aks", stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
-		return stacks.Program(stacks.Options{
-			LoadOptions: stacks.LoadOptions{PlaceholderSecrets: true},
-			OnExport:    export,
-		})
-	})
+	p, _, err := offline.Plan(stack, cfg)
 	if err != nil {
 		t.Fatalf("stack %s: mock run: %v", stack, err)
 	}
-	var loaded *stacks.Config
-	if _, _, err := plan.Run("secure-aks", stack, cfg, func(func(string, pulumi.Input)) pulumi.RunFunc {
-		return func(ctx *pulumi.Context) error {
-			var err error
-			loaded, err = stacks.LoadConfigWith(ctx, stacks.LoadOptions{PlaceholderSecrets: true})
-			return err
-		}
-	}); err != nil {
+	loaded, err := offline.LoadConfig(stack, cfg)
+	if err != nil {
 		t.Fatalf("stack %s: loading config: %v", stack, err)
 	}
 	workloads := loaded.Workloads

@@ -1,6 +1,6 @@
 // Command plan shows what `pulumi up` would register for a stack, with no
 // Azure account, Pulumi CLI or provider plugins. It runs the real program
-// (stacks.Run's program) against a recording mock monitor with the stack's
+// (stacks.Build, as internal/offline runs it) against a recording mock monitor with the stack's
 // Pulumi.STACK.yaml from the current directory. Encrypted values and secret
 // values that are not set are replaced by visible placeholders; secrets show
 // as [secret]. Outputs of upstream resources are plausible fakes (issuer URLs
@@ -38,9 +38,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
 	"github.com/secure-aks/secure-aks/internal/guardrails"
+	"github.com/secure-aks/secure-aks/internal/offline"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/stacks"
 )
@@ -222,20 +221,11 @@ func runCheck(dir, stack string, stdout io.Writer) error {
 // Plan runs the program for one stack of the project in dir, with the
 // stack's configuration as the Pulumi CLI would hand it to the program.
 func Plan(dir, stack string) (*plan.Plan, error) {
-	cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
-	if err != nil {
-		return nil, err
-	}
-	p, _, err := planConfig(stack, cfg)
+	p, _, err := offline.PlanFile(dir, stack)
 	return p, err
 }
 
 // planConfig runs the program for one stack with cfg.
 func planConfig(stack string, cfg plan.StackConfig) (*plan.Plan, *plan.Recorder, error) {
-	return plan.Run(cfg.Project, stack, cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
-		return stacks.Program(stacks.Options{
-			LoadOptions: stacks.LoadOptions{PlaceholderSecrets: true},
-			OnExport:    export,
-		})
-	})
+	return offline.Plan(stack, cfg)
 }

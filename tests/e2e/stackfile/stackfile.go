@@ -15,10 +15,10 @@ import (
 	"path/filepath"
 	"slices"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/offline"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/stacks"
 )
@@ -159,13 +159,7 @@ func LoadExpectations(stack, path string) (*Expectations, error) {
 		return nil, fmt.Errorf("reading %s: %w", filepath.Base(path), err)
 	}
 	e := &Expectations{}
-	_, _, err = plan.Run(Project, stack, cfg, func(func(string, pulumi.Input)) pulumi.RunFunc {
-		return func(ctx *pulumi.Context) error {
-			var err error
-			e.Config, err = stacks.LoadConfigWith(ctx, stacks.LoadOptions{PlaceholderSecrets: true})
-			return err
-		}
-	})
+	e.Config, err = offline.LoadConfig(stack, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s as the program does: %w", filepath.Base(path), err)
 	}
