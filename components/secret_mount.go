@@ -27,8 +27,10 @@ const (
 	CSIDriver = "secrets-store.csi.k8s.io"
 	// DefaultMountPath is where the walkthrough mounts the volume.
 	DefaultMountPath = "/mnt/secrets-store"
-	// DefaultVolumeName is the name Volume and VolumeMount use.
-	DefaultVolumeName = "secrets-store"
+	// volumeNamePrefix starts the name of the pod volume that mounts a class:
+	// secrets-store-CLASS, unique per mount, so that one pod can mount
+	// classes of several vaults.
+	volumeNamePrefix = "secrets-store-"
 )
 
 // SecretObject is one Key Vault object to mount as a file.
@@ -327,11 +329,22 @@ func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opt
 	return m, nil
 }
 
+// VolumeName is the name of the pod volume that mounts the class:
+// secrets-store-CLASS, cut with a hash to a DNS-1123 label of 63 characters.
+// It is unique per class, so that one pod can mount several (one per vault).
+func (m *SecretMount) VolumeName() string {
+	n := volumeNamePrefix + m.className
+	if len(n) > 63 {
+		n = strings.TrimRight(n[:54], "-.") + "-" + shortHash(8, m.className)
+	}
+	return strings.ReplaceAll(n, ".", "-")
+}
+
 // Volume is the pod volume that mounts the class: the Secrets Store CSI
-// driver, read-only (required), named DefaultVolumeName.
+// driver, read-only (required), named VolumeName.
 func (m *SecretMount) Volume() *corev1.VolumeArgs {
 	return &corev1.VolumeArgs{
-		Name: pulumi.String(DefaultVolumeName),
+		Name: pulumi.String(m.VolumeName()),
 		Csi: &corev1.CSIVolumeSourceArgs{
 			Driver:           pulumi.String(CSIDriver),
 			ReadOnly:         pulumi.Bool(true),
@@ -348,14 +361,10 @@ func (m *SecretMount) VolumeMount(path string) *corev1.VolumeMountArgs {
 		path = m.mountPath
 	}
 	return &corev1.VolumeMountArgs{
-		Name:      pulumi.String(DefaultVolumeName),
+		Name:      pulumi.String(m.VolumeName()),
 		MountPath: pulumi.String(path),
 		ReadOnly:  pulumi.Bool(true),
 	}
 }
 
-// PodLabels are the labels the pod template needs: the workload identity
-// webhook mutates only pods labelled azure.workload.identity/use=true.
-func (m *SecretMount) PodLabels() pulumi.StringMap {
-	return pulumi.StringMap{UseLabel: pulumi.String("true")}
-}
+

@@ -123,7 +123,7 @@ func TestSecretProviderClassParameters(t *testing.T) {
 		}
 		// A pod built with the helpers, as app code would.
 		_, err = corev1.NewPod(ctx, "app", &corev1.PodArgs{
-			Metadata: &metav1.ObjectMetaArgs{Labels: m.PodLabels()},
+			Metadata: &metav1.ObjectMetaArgs{Labels: pulumi.StringMap{UseLabel: pulumi.String("true")}},
 			Spec: &corev1.PodSpecArgs{
 				Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 					Name: pulumi.String("app"), Image: pulumi.String("busybox"),
@@ -179,11 +179,11 @@ func TestSecretProviderClassParameters(t *testing.T) {
 
 	pod := mustFind(t, rec, "kubernetes:core/v1:Pod", "app")
 	wantInput(t, pod, "metadata.labels", map[string]any{UseLabel: "true"})
-	wantInput(t, pod, "spec.volumes.0.name", "secrets-store")
+	wantInput(t, pod, "spec.volumes.0.name", "secrets-store-reader")
 	wantInput(t, pod, "spec.volumes.0.csi.driver", "secrets-store.csi.k8s.io")
 	wantInput(t, pod, "spec.volumes.0.csi.readOnly", true)
 	wantInput(t, pod, "spec.volumes.0.csi.volumeAttributes.secretProviderClass", "reader")
-	wantInput(t, pod, "spec.containers.0.volumeMounts.0.name", "secrets-store")
+	wantInput(t, pod, "spec.containers.0.volumeMounts.0.name", "secrets-store-reader")
 	wantInput(t, pod, "spec.containers.0.volumeMounts.0.mountPath", "/mnt/secrets-store")
 	wantInput(t, pod, "spec.containers.0.volumeMounts.0.readOnly", true)
 }
@@ -196,4 +196,26 @@ func TestNewSecretMountInvalidRegistersNothing(t *testing.T) {
 		_, err := NewSecretMount(ctx, "reader", &a)
 		return err
 	})
+}
+
+// TestVolumeNamesUniquePerMount: two classes (two vaults) mount side by side
+// in one pod; every name is a DNS-1123 label.
+func TestVolumeNamesUniquePerMount(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 60) + ".b" + strings.Repeat("c", 60)
+	names := map[string]string{}
+	for _, class := range []string{"reader", "reader-two", long, long + "x"} {
+		m := &SecretMount{className: class}
+		n := m.VolumeName()
+		if !dns1123Label.MatchString(n) {
+			t.Errorf("class %q: volume name %q is not a DNS-1123 label", class, n)
+		}
+		if prev, ok := names[n]; ok {
+			t.Errorf("classes %q and %q share the volume name %q", prev, class, n)
+		}
+		names[n] = class
+		if mount := m.VolumeMount(""); mount.Name != m.Volume().Name {
+			t.Errorf("class %q: the mount names another volume", class)
+		}
+	}
 }

@@ -184,6 +184,13 @@ type WorkloadIdentity struct {
 	ready []pulumi.Resource
 }
 
+// PodLabels are the labels the pod template of a pod that runs as this
+// identity needs: the workload identity webhook mutates only pods labelled
+// azure.workload.identity/use=true (docs/azure-facts.md#identity-and-federation).
+func (w *WorkloadIdentity) PodLabels() pulumi.StringMap {
+	return pulumi.StringMap{UseLabel: pulumi.String("true")}
+}
+
 // Ready returns the resources a pod that uses this identity should wait for
 // (pulumi.DependsOn): the service account, whose annotation the webhook reads
 // when the pod is created, the federated credentials and the vault grants.

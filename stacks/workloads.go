@@ -318,7 +318,7 @@ func deployNamespaces(ctx *pulumi.Context, cfg *Config, p *Platform) (map[string
 func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *components.WorkloadIdentity, mount *components.SecretMount) (*appsv1.Deployment, error) {
 	selector := pulumi.StringMap{"app": pulumi.String(w.Name)}
 	podLabels := pulumi.StringMap{"app": pulumi.String(w.Name)}
-	for k, v := range mount.PodLabels() {
+	for k, v := range wi.PodLabels() {
 		podLabels[k] = v
 	}
 	d, err := appsv1.NewDeployment(ctx, w.Name+"-sample", &appsv1.DeploymentArgs{

@@ -27,6 +27,10 @@ const (
 	typeLock           = ":ManagementLockByScope"
 	typeServiceAccount = "kubernetes:core/v1:ServiceAccount"
 	typeK8sProvider    = "pulumi:providers:kubernetes"
+	typeStackReference = "pulumi:pulumi:StackReference"
+	// platformIssuerOutput is the platform's issuer output
+	// (platform.OutputOIDCIssuerURL).
+	platformIssuerOutput = "oidcIssuerUrl"
 	// typeStack: a rule over the whole plan, checked once.
 	typeStack = ""
 )
@@ -369,15 +373,22 @@ func (p *Plan) hasZoneGroup(endpoint plan.Resource) bool {
 	return false
 }
 
-// issuers are the OIDC issuer URLs of the plan's clusters.
+// issuers are the OIDC issuer URLs of the plan's clusters, and of the
+// platform stacks it references (an app stack's cluster is the platform's).
 func (p *Plan) issuers() []string {
 	var out []string
-	for _, c := range plan.OfType(p.Resources, typeCluster) {
-		if v, ok := plan.Lookup(plan.Reveal(resource.NewProperty(c.State)), "oidcIssuerProfile.issuerURL"); ok {
+	add := func(r plan.Resource, path string) {
+		if v, ok := plan.Lookup(plan.Reveal(resource.NewProperty(r.State)), path); ok {
 			if s, ok := v.(string); ok {
 				out = append(out, s)
 			}
 		}
+	}
+	for _, c := range plan.OfType(p.Resources, typeCluster) {
+		add(c, "oidcIssuerProfile.issuerURL")
+	}
+	for _, ref := range plan.OfType(p.Resources, typeStackReference) {
+		add(ref, "outputs."+platformIssuerOutput)
 	}
 	return out
 }

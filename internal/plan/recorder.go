@@ -7,6 +7,7 @@ package plan
 
 import (
 	"crypto/sha256"
+	"maps"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -79,6 +80,9 @@ type Recorder struct {
 	// subscription is the subscription getClientConfig answers, and the one
 	// every fake resource ID is in.
 	subscription string
+	// stackReferences are the outputs of the stacks a StackReference may
+	// name, by stack name.
+	stackReferences map[string]resource.PropertyMap
 
 	mu        sync.Mutex
 	resources []Resource
@@ -88,7 +92,7 @@ type Recorder struct {
 // NewRecorder returns an empty recorder for one project and stack, signed in
 // to the subscription FakeSubscriptionID.
 func NewRecorder(project, stack string) *Recorder {
-	return &Recorder{project: project, stack: stack, subscription: FakeSubscriptionID}
+	return &Recorder{project: project, stack: stack, subscription: FakeSubscriptionID, stackReferences: map[string]resource.PropertyMap{}}
 }
 
 // InSubscription makes the recorder answer as if the provider were signed in
@@ -158,6 +162,12 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	}
 	res.URN = r.urn(res.Parent, res.Type, res.Name)
 	id, state := fakeOutputs(r.subscription, res.Type, res.Name, args.Inputs)
+	if res.Type == "pulumi:pulumi:StackReference" {
+		var err error
+		if id, state, err = r.stackReference(args); err != nil {
+			return "", nil, err
+		}
+	}
 	if !args.Custom {
 		id = ""
 	}
@@ -167,6 +177,31 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.resources = append(r.resources, res)
 	r.mu.Unlock()
 	return id, state, nil
+}
+
+// stackReference answers a StackReference with the outputs given for its
+// stack (WithStackReference), as the engine does: the stack's name, its
+// outputs, and the names of the secret ones.
+func (r *Recorder) stackReference(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	name := args.ID
+	if name == "" {
+		name = str(args.Inputs, "name")
+	}
+	outputs, ok := r.stackReferences[name]
+	if !ok {
+		return "", nil, fmt.Errorf("plan: no outputs given for a StackReference to stack %q", name)
+	}
+	var secrets []resource.PropertyValue
+	for _, k := range slices.Sorted(maps.Keys(outputs)) {
+		if outputs[k].ContainsSecrets() {
+			secrets = append(secrets, resource.NewProperty(string(k)))
+		}
+	}
+	return name, resource.PropertyMap{
+		"name":              resource.NewProperty(name),
+		"outputs":           resource.NewProperty(outputs.Copy()),
+		"secretOutputNames": resource.NewProperty(secrets),
+	}, nil
 }
 
 // Call records a function call and answers the functions the program uses.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -35,6 +36,10 @@ type Plan struct {
 	Stack     string         `json:"stack"`
 	Resources []Resource     `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
+	// RawOutputs are the outputs as the program exported them, secrets and
+	// all, for a StackReference to this stack in another run
+	// (WithStackReference).
+	RawOutputs resource.PropertyMap `json:"-"`
 }
 
 // Run runs program for project and stack against a fresh Recorder, with cfg
@@ -64,13 +69,18 @@ func Run(project, stack string, cfg StackConfig, program func(export func(string
 	if err != nil {
 		return nil, rec, err
 	}
-	p := &Plan{Stack: stack, Resources: rec.Resources(), Outputs: map[string]any{}}
+	p := &Plan{Stack: stack, Resources: rec.Resources(), Outputs: map[string]any{}, RawOutputs: resource.PropertyMap{}}
 	for name, in := range exports {
 		out := pulumi.ToOutput(in)
 		res, err := internals.UnsafeAwaitOutput(context.Background(), out)
 		if err != nil {
 			return nil, rec, fmt.Errorf("output %q: %w", name, err)
 		}
+		raw := resource.NewPropertyValue(res.Value)
+		if res.Secret {
+			raw = resource.MakeSecret(raw)
+		}
+		p.RawOutputs[resource.PropertyKey(name)] = raw
 		switch {
 		case res.Secret:
 			p.Outputs[name] = SecretMarker
@@ -94,6 +104,12 @@ type runSettings struct {
 // WithSubscription makes the run's provider signed in to subscription id.
 func WithSubscription(id string) RunOption {
 	return func(s *runSettings) { s.rec.InSubscription(id) }
+}
+
+// WithStackReference answers a StackReference to the stack named name
+// ("org/project/stack") with outputs, such as another run's RawOutputs.
+func WithStackReference(name string, outputs resource.PropertyMap) RunOption {
+	return func(s *runSettings) { s.rec.stackReferences[name] = outputs }
 }
 
 // WithOrganization runs the program as if in the Pulumi organization org
