@@ -366,5 +366,3 @@ func (m *SecretMount) VolumeMount(path string) *corev1.VolumeMountArgs {
 		ReadOnly:  pulumi.Bool(true),
 	}
 }
-
-

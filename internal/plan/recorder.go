@@ -7,10 +7,10 @@ package plan
 
 import (
 	"crypto/sha256"
-	"maps"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
