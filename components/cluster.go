@@ -39,20 +39,77 @@ const (
 	systemPoolName = "system"
 	// DefaultTier is the control plane's tier: Free, with no uptime SLA
 	// (docs/azure-facts.md#cluster-hardening). Production uses Standard.
-	DefaultTier = "Free"
+	DefaultTier = ClusterTierFree
 	// DefaultNetworkPolicy is Cilium, AKS's network policy engine on Azure CNI
 	// overlay (with the Cilium dataplane): pods are reachable only as policies
 	// allow, once policies exist.
-	DefaultNetworkPolicy = "cilium"
+	DefaultNetworkPolicy = NetworkPolicyCilium
 	// DefaultUpgradeChannel keeps the cluster on the latest patch of its minor
 	// version.
-	DefaultUpgradeChannel = "patch"
+	DefaultUpgradeChannel = UpgradeChannelPatch
 	// DefaultNodeOSUpgradeChannel keeps node images current: AKS's own
 	// default for new clusters.
-	DefaultNodeOSUpgradeChannel = "NodeImage"
+	DefaultNodeOSUpgradeChannel = NodeOSUpgradeChannelNodeImage
 	// RoleNetworkContributor is the built-in role the cluster's identity needs
 	// on a subnet of the caller's VNet (docs/azure-facts.md#cluster-hardening).
 	RoleNetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+)
+
+// ClusterTier is the AKS control plane's pricing tier.
+type ClusterTier string
+
+const (
+	// ClusterTierFree has no uptime SLA.
+	ClusterTierFree ClusterTier = "Free"
+	// ClusterTierStandard has the uptime SLA.
+	ClusterTierStandard ClusterTier = "Standard"
+	// ClusterTierPremium adds long-term support.
+	ClusterTierPremium ClusterTier = "Premium"
+)
+
+// NetworkPolicy is the cluster's network policy engine.
+type NetworkPolicy string
+
+const (
+	// NetworkPolicyCilium is Cilium, with the Cilium dataplane.
+	NetworkPolicyCilium NetworkPolicy = "cilium"
+	// NetworkPolicyAzure is Azure Network Policy Manager.
+	NetworkPolicyAzure NetworkPolicy = "azure"
+	// NetworkPolicyCalico is Calico.
+	NetworkPolicyCalico NetworkPolicy = "calico"
+	// NetworkPolicyNone enforces no network policy.
+	NetworkPolicyNone NetworkPolicy = "none"
+)
+
+// UpgradeChannel is how AKS upgrades the cluster's Kubernetes version.
+type UpgradeChannel string
+
+const (
+	// UpgradeChannelPatch follows the latest patch of the minor version.
+	UpgradeChannelPatch UpgradeChannel = "patch"
+	// UpgradeChannelStable follows the latest supported minor version, one
+	// behind the newest.
+	UpgradeChannelStable UpgradeChannel = "stable"
+	// UpgradeChannelRapid follows the newest minor version.
+	UpgradeChannelRapid UpgradeChannel = "rapid"
+	// UpgradeChannelNodeImage only updates node images (legacy).
+	UpgradeChannelNodeImage UpgradeChannel = "node-image"
+	// UpgradeChannelNone never upgrades on its own.
+	UpgradeChannelNone UpgradeChannel = "none"
+)
+
+// NodeOSUpgradeChannel is how AKS updates the nodes' operating system.
+type NodeOSUpgradeChannel string
+
+const (
+	// NodeOSUpgradeChannelNodeImage rolls new node images.
+	NodeOSUpgradeChannelNodeImage NodeOSUpgradeChannel = "NodeImage"
+	// NodeOSUpgradeChannelSecurityPatch applies security patches only.
+	NodeOSUpgradeChannelSecurityPatch NodeOSUpgradeChannel = "SecurityPatch"
+	// NodeOSUpgradeChannelUnmanaged leaves it to the OS's own updates.
+	NodeOSUpgradeChannelUnmanaged NodeOSUpgradeChannel = "Unmanaged"
+	// NodeOSUpgradeChannelNone updates nothing.
+	NodeOSUpgradeChannelNone NodeOSUpgradeChannel = "None"
 )
 
 // ClusterArgs configures a [Cluster]. The zero value of every optional field
@@ -115,21 +172,22 @@ type ClusterArgs struct {
 	// ranges. Optional: by default the API server is open to all addresses.
 	// Changed in place.
 	AuthorizedIPRanges []string
-	// Tier is the control plane's pricing tier: "Free", "Standard" (uptime
-	// SLA) or "Premium". Default DefaultTier. Changed in place.
-	Tier string
-	// NetworkPolicy is the network policy engine: "cilium" (with the Cilium
-	// dataplane), "azure", "calico" or "none". Default DefaultNetworkPolicy.
-	// Changed in place where AKS supports the migration.
-	NetworkPolicy string
-	// UpgradeChannel is the Kubernetes auto-upgrade channel: "patch",
-	// "stable", "rapid", "node-image" or "none". Default
-	// DefaultUpgradeChannel. Changed in place.
-	UpgradeChannel string
-	// NodeOSUpgradeChannel is how node OS images are updated: "NodeImage",
-	// "SecurityPatch", "Unmanaged" or "None". Default
-	// DefaultNodeOSUpgradeChannel. Changed in place.
-	NodeOSUpgradeChannel string
+	// Tier is the control plane's pricing tier (ClusterTierFree,
+	// ClusterTierStandard with the uptime SLA, ClusterTierPremium). Optional:
+	// default DefaultTier. Changed in place.
+	Tier ClusterTier
+	// NetworkPolicy is the network policy engine (NetworkPolicyCilium, with
+	// the Cilium dataplane; NetworkPolicyAzure; NetworkPolicyCalico;
+	// NetworkPolicyNone). Optional: default DefaultNetworkPolicy. Changed in
+	// place where AKS supports the migration (to Cilium, it reimages every
+	// node).
+	NetworkPolicy NetworkPolicy
+	// UpgradeChannel is the Kubernetes auto-upgrade channel. Optional:
+	// default DefaultUpgradeChannel. Changed in place.
+	UpgradeChannel UpgradeChannel
+	// NodeOSUpgradeChannel is how node OS images are updated. Optional:
+	// default DefaultNodeOSUpgradeChannel. Changed in place.
+	NodeOSUpgradeChannel NodeOSUpgradeChannel
 	// NodeSubnetID puts the system pool in this subnet of the caller's VNet
 	// (Network.NodeSubnetID), with Azure CNI overlay. The cluster then runs
 	// as a user-assigned identity, created here, granted Network Contributor
@@ -215,10 +273,10 @@ func (a ClusterArgs) withDefaults() ClusterArgs {
 
 // The values ClusterArgs' enumerations accept, as ARM spells them.
 var (
-	clusterTiers          = []string{"Free", "Standard", "Premium"}
-	networkPolicies       = []string{"cilium", "azure", "calico", "none"}
-	upgradeChannels       = []string{"patch", "stable", "rapid", "node-image", "none"}
-	nodeOSUpgradeChannels = []string{"NodeImage", "SecurityPatch", "Unmanaged", "None"}
+	clusterTiers          = []ClusterTier{ClusterTierFree, ClusterTierStandard, ClusterTierPremium}
+	networkPolicies       = []NetworkPolicy{NetworkPolicyCilium, NetworkPolicyAzure, NetworkPolicyCalico, NetworkPolicyNone}
+	upgradeChannels       = []UpgradeChannel{UpgradeChannelPatch, UpgradeChannelStable, UpgradeChannelRapid, UpgradeChannelNodeImage, UpgradeChannelNone}
+	nodeOSUpgradeChannels = []NodeOSUpgradeChannel{NodeOSUpgradeChannelNodeImage, NodeOSUpgradeChannelSecurityPatch, NodeOSUpgradeChannelUnmanaged, NodeOSUpgradeChannelNone}
 )
 
 // Validate applies the defaults to a copy of a and checks every rule. It
@@ -367,7 +425,7 @@ func (a ClusterArgs) subnetIdentity(ctx *pulumi.Context, name string, child []pu
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
-	grant, err := newRoleAssignment(ctx, name+"-subnet-network-contributor", a.NodeSubnetID.ToStringOutput(), id.PrincipalId, "ServicePrincipal", RoleNetworkContributor, child...)
+	grant, err := newRoleAssignment(ctx, name+"-subnet-network-contributor", a.NodeSubnetID.ToStringOutput(), id.PrincipalId, PrincipalTypeServicePrincipal, RoleNetworkContributor, child...)
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
@@ -401,11 +459,11 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 		NetworkProfile: a.networkProfile(),
 		Sku: &containerservice.ManagedClusterSKUArgs{
 			Name: pulumi.String(string(containerservice.ManagedClusterSKUNameBase)),
-			Tier: pulumi.String(a.Tier),
+			Tier: pulumi.String(string(a.Tier)),
 		},
 		AutoUpgradeProfile: &containerservice.ManagedClusterAutoUpgradeProfileArgs{
-			UpgradeChannel:       pulumi.String(a.UpgradeChannel),
-			NodeOSUpgradeChannel: pulumi.String(a.NodeOSUpgradeChannel),
+			UpgradeChannel:       pulumi.String(string(a.UpgradeChannel)),
+			NodeOSUpgradeChannel: pulumi.String(string(a.NodeOSUpgradeChannel)),
 		},
 		// Always on (docs/azure-facts.md#cluster): the issuer that federated
 		// credentials trust, and the webhook that injects the token into pods.
@@ -460,12 +518,12 @@ func (a ClusterArgs) networkProfile() *containerservice.ContainerServiceNetworkP
 		NetworkPluginMode: pulumi.String(string(containerservice.NetworkPluginModeOverlay)),
 	}
 	switch a.NetworkPolicy {
-	case "none":
-	case "cilium":
-		np.NetworkPolicy = pulumi.String(a.NetworkPolicy)
+	case NetworkPolicyNone:
+	case NetworkPolicyCilium:
+		np.NetworkPolicy = pulumi.String(string(a.NetworkPolicy))
 		np.NetworkDataplane = pulumi.String(string(containerservice.NetworkDataplaneCilium))
 	default:
-		np.NetworkPolicy = pulumi.String(a.NetworkPolicy)
+		np.NetworkPolicy = pulumi.String(string(a.NetworkPolicy))
 	}
 	return np
 }
@@ -538,26 +596,4 @@ func ConvertKubeconfigForAzureCLI(kubeconfig string) (string, error) {
 		return "", fmt.Errorf("writing kubeconfig: %w", err)
 	}
 	return string(out), nil
-}
-
-func toStringArray(v []string) pulumi.StringArray {
-	if len(v) == 0 {
-		return nil
-	}
-	out := make(pulumi.StringArray, len(v))
-	for i, s := range v {
-		out[i] = pulumi.String(s)
-	}
-	return out
-}
-
-func toStringMap(m map[string]string) pulumi.StringMap {
-	if len(m) == 0 {
-		return nil
-	}
-	out := pulumi.StringMap{}
-	for k, v := range m {
-		out[k] = pulumi.String(v)
-	}
-	return out
 }

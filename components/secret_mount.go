@@ -36,19 +36,24 @@ const (
 // SecretObject is one Key Vault object to mount as a file.
 type SecretObject struct {
 	// Name is the object's name in the vault: 1-127 letters, digits and
-	// hyphens. Required.
+	// hyphens. Required. Changed in place, like every field here: the class's
+	// parameters change, and pods pick them up on their next mount.
 	Name string
-	// Type is ObjectTypeSecret (default), ObjectTypeCert or ObjectTypeKey.
+	// Type is ObjectTypeSecret, ObjectTypeCert or ObjectTypeKey. Optional:
+	// default ObjectTypeSecret. Changed in place.
 	Type ObjectType
-	// Version pins a version. Optional: by default the latest, which rotation
-	// follows.
+	// Version pins a version: 32 hexadecimal characters. Optional: by
+	// default the latest, which rotation follows. Changed in place.
 	Version string
 	// Alias is the file name. Optional: by default Name. A relative path
-	// without "..". File names must be unique within a mount.
+	// without "..". File names must be unique within a mount. Changed in
+	// place.
 	Alias string
 	// Format is "pem" or "pfx" (pfx only for type secret). Optional.
+	// Changed in place.
 	Format string
-	// Encoding is "utf-8", "hex" or "base64", only for type secret. Optional.
+	// Encoding is "utf-8", "hex" or "base64", only for type secret.
+	// Optional. Changed in place.
 	Encoding string
 }
 
@@ -67,9 +72,10 @@ func (o SecretObject) FileName() string {
 // the pod restarts.
 type SyncSecret struct {
 	// SecretName is the Kubernetes Secret's name: a DNS-1123 subdomain.
-	// Optional: by default the class name.
+	// Optional: by default the class name. Changed in place.
 	SecretName string
-	// Type is the Secret's type. Optional: by default "Opaque".
+	// Type is the Secret's type. Optional: by default "Opaque". Changed in
+	// place.
 	Type string
 }
 
@@ -86,12 +92,14 @@ type SecretMountArgs struct {
 	// VaultName is the vault's name (Vault.Name). Required. Changed in place,
 	// like every parameter below: pods pick it up on their next mount.
 	VaultName pulumi.StringInput
-	// TenantID is the vault's tenant (Vault.TenantID). Required.
+	// TenantID is the vault's tenant (Vault.TenantID). Required. Changed in
+	// place.
 	TenantID pulumi.StringInput
 	// ClientID is the workload identity's client ID
 	// (WorkloadIdentity.ClientID). Required: without it the provider falls
 	// back to service-principal mode and the mount fails with
 	// "nodePublishSecretRef secret is not set" (docs/azure-facts.md#secretproviderclass).
+	// Changed in place.
 	ClientID pulumi.StringInput
 	// Objects to mount, in this order. Required, at least one. Changed in
 	// place.
@@ -112,6 +120,8 @@ type SecretMountArgs struct {
 type SecretMount struct {
 	pulumi.ResourceState
 
+	// ID is the SecretProviderClass's ID: NAMESPACE/NAME.
+	ID pulumi.StringOutput
 	// Name is the SecretProviderClass's name.
 	Name pulumi.StringOutput
 	// Namespace is its namespace.
@@ -152,15 +162,16 @@ func (a SecretMountArgs) withDefaults(name string) SecretMountArgs {
 	return a
 }
 
-// Validate applies the defaults to a copy of a (name is the component name)
-// and checks every rule, the objects as the Azure provider validates them.
-func (a SecretMountArgs) Validate(name string) error {
-	a = a.withDefaults(name)
+// Validate applies the defaults to a copy of a and checks every rule, the
+// objects as the Azure provider validates them. An empty Name is checked by
+// NewSecretMount, which derives it from the component name.
+func (a SecretMountArgs) Validate() error {
+	a = a.withDefaults("")
 	var fe fieldErrors
 	if !dns1123Label.MatchString(a.Namespace) {
 		fe.add("Namespace", a.Namespace, "must be a DNS-1123 label: 1-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit")
 	}
-	if !dns1123Subdomain.MatchString(a.Name) {
+	if a.Name != "" && !dns1123Subdomain.MatchString(a.Name) {
 		fe.add("Name", a.Name, "must be a DNS-1123 subdomain: lowercase letters, digits, hyphens and dots")
 	}
 	for _, f := range []struct {
@@ -217,7 +228,7 @@ func (a SecretMountArgs) Validate(name string) error {
 		files[file] = i
 	}
 	if a.SyncSecret != nil {
-		if !dns1123Subdomain.MatchString(a.SyncSecret.SecretName) {
+		if a.SyncSecret.SecretName != "" && !dns1123Subdomain.MatchString(a.SyncSecret.SecretName) {
 			fe.add("SyncSecret.SecretName", a.SyncSecret.SecretName, "must be a DNS-1123 subdomain")
 		}
 		for i, o := range a.Objects {
@@ -266,7 +277,7 @@ func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opt
 		args = &SecretMountArgs{}
 	}
 	a := args.withDefaults(name)
-	if err := a.Validate(name); err != nil {
+	if err := a.Validate(); err != nil {
 		return nil, fmt.Errorf("creating secret mount %q: %w", name, err)
 	}
 	objects, err := RenderObjects(a.Objects)
@@ -316,10 +327,12 @@ func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opt
 	}
 
 	m.Class = class
+	m.ID = class.ID().ToStringOutput()
 	m.Name = pulumi.String(a.Name).ToStringOutput()
 	m.Namespace = pulumi.String(a.Namespace).ToStringOutput()
 	m.MountPath = pulumi.String(a.MountPath).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(m, pulumi.Map{
+		"id":        m.ID,
 		"name":      m.Name,
 		"namespace": m.Namespace,
 		"mountPath": m.MountPath,

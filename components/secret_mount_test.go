@@ -76,7 +76,7 @@ func TestSecretMountArgsValidate(t *testing.T) {
 		}, []string{`Objects[0].Alias "dir/s": must not contain "/" when SyncSecret is set`}},
 		{"mount path", func(a *SecretMountArgs) { a.MountPath = "mnt" }, []string{`MountPath "mnt": must be an absolute path`}},
 	}
-	runValidateCases(t, validSecretMountArgs, func(a SecretMountArgs) error { return a.Validate("reader") }, tests)
+	runValidateCases(t, validSecretMountArgs, SecretMountArgs.Validate, tests)
 }
 
 // TestRenderObjectsNestedForm: objects is a YAML document whose "array"

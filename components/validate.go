@@ -120,8 +120,12 @@ func checkUnique(fe *fieldErrors, field string, values []string) {
 var regexpHex32 = regexp.MustCompile(`^[0-9a-fA-F]{32}$`)
 
 // checkOneOf reports a value that is not one of allowed.
-func checkOneOf(fe *fieldErrors, field, value string, allowed []string) {
+func checkOneOf[T ~string](fe *fieldErrors, field string, value T, allowed []T) {
 	if !slices.Contains(allowed, value) {
-		fe.addf(field, value, "must be one of %s", strings.Join(allowed, ", "))
+		names := make([]string, len(allowed))
+		for i, a := range allowed {
+			names[i] = string(a)
+		}
+		fe.addf(field, string(value), "must be one of %s", strings.Join(names, ", "))
 	}
 }

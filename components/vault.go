@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	locks "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20200501"
-	authorization "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20220401"
 	// The root keyvault package, not an API-versioned one: only it has the
 	// standalone AccessPolicy resource, and it compiles no larger than
 	// v20241101 (BENCHMARKS.md). SDK v2.90.0 pins its REST API version to
@@ -32,6 +31,27 @@ const (
 	VaultAuthorizationAccessPolicy VaultAuthorization = "AccessPolicy"
 )
 
+// VaultSKU is a Key Vault pricing tier.
+type VaultSKU string
+
+const (
+	// VaultSKUStandard keeps keys in software.
+	VaultSKUStandard VaultSKU = "standard"
+	// VaultSKUPremium adds HSM-protected keys.
+	VaultSKUPremium VaultSKU = "premium"
+)
+
+// NetworkAction is what a vault's firewall does with traffic that no rule
+// (AllowedIPRanges, SubnetIDs) matches.
+type NetworkAction string
+
+const (
+	// NetworkActionAllow lets it through.
+	NetworkActionAllow NetworkAction = "Allow"
+	// NetworkActionDeny refuses it.
+	NetworkActionDeny NetworkAction = "Deny"
+)
+
 // Vault defaults and limits.
 const (
 	// DefaultSoftDeleteRetentionDays is Azure's default and maximum retention.
@@ -41,10 +61,10 @@ const (
 	MinSoftDeleteRetentionDays = 7
 	MaxSoftDeleteRetentionDays = 90
 	// DefaultVaultSKU is the standard (software-protected keys) tier.
-	DefaultVaultSKU = "standard"
+	DefaultVaultSKU = VaultSKUStandard
 	// DefaultNetworkDefaultAction denies access from networks not allowed by
 	// AllowedIPRanges or SubnetIDs: the secure default.
-	DefaultNetworkDefaultAction = "Deny"
+	DefaultNetworkDefaultAction = NetworkActionDeny
 	// SecretContentType is the contentType of every secret the vault writes:
 	// the values come from Pulumi configuration, as text.
 	SecretContentType = "text/plain"
@@ -79,9 +99,10 @@ type VaultArgs struct {
 	// letter or digit, no two hyphens in a row. A deleted vault's name stays
 	// reserved for SoftDeleteRetentionDays. Changing it replaces the vault.
 	Name string
-	// SKU is "standard" or "premium" (HSM-protected keys). Default "standard".
+	// SKU is VaultSKUStandard or VaultSKUPremium (HSM-protected keys).
+	// Optional: default DefaultVaultSKU.
 	// Changed in place.
-	SKU string
+	SKU VaultSKU
 	// Authorization is VaultAuthorizationRBAC or VaultAuthorizationAccessPolicy.
 	// Default RBAC. Changed in place; grants of the other mode stop working.
 	Authorization VaultAuthorization
@@ -89,6 +110,8 @@ type VaultArgs struct {
 	// until the retention ends. Optional: nil means true. Once on, Azure never
 	// turns it off, and it refuses the value false, so false leaves the
 	// property unset (docs/azure-facts.md#key-vault-names-and-soft-delete).
+	// Turning it on is changed in place; turning it off changes nothing in
+	// Azure.
 	PurgeProtectionEnabled *bool
 	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
 	// 7-90. Default 90. Soft delete itself is always on. The retention is set
@@ -97,11 +120,12 @@ type VaultArgs struct {
 	// reserved while the old vault is soft-deleted
 	// (docs/azure-facts.md#key-vault-names-and-soft-delete).
 	SoftDeleteRetentionDays int
-	// NetworkDefaultAction is "Allow" or "Deny" for traffic not matched by
+	// NetworkDefaultAction is NetworkActionAllow or NetworkActionDeny for
+	// traffic not matched by
 	// AllowedIPRanges or SubnetIDs. Default "Deny". With "Deny" and no rules,
 	// public network access is disabled and the vault is reachable only through
 	// a private endpoint (docs/azure-facts.md#key-vault-network). Changed in place.
-	NetworkDefaultAction string
+	NetworkDefaultAction NetworkAction
 	// AllowedIPRanges are IPv4 addresses or CIDR ranges let through the
 	// firewall, such as the cluster's egress IPs. Optional. Changed in place.
 	AllowedIPRanges []string
@@ -116,6 +140,7 @@ type VaultArgs struct {
 	// component, leaves the secret in the vault (RetainOnDelete): ARM cannot
 	// delete a secret, and the data plane that can needs a role and a network
 	// path the deployer need not have. Deleting the vault soft-deletes it.
+	// A changed value is changed in place.
 	Secrets map[string]pulumi.StringInput
 	// SecretsOfficerObjectID is an identity granted standing data-plane access
 	// to every secret: Key Vault Secrets Officer on this vault in RBAC mode,
@@ -126,10 +151,11 @@ type VaultArgs struct {
 	// `az keyvault secret set`. Changing it replaces that grant.
 	SecretsOfficerObjectID pulumi.StringInput
 	// SecretsOfficerPrincipalType is the kind of SecretsOfficerObjectID:
-	// "User", "ServicePrincipal" (CI, managed identities) or "Group". ARM
-	// rejects a role assignment whose principal type does not match. Default
-	// "User". Changing it replaces the grant.
-	SecretsOfficerPrincipalType string
+	// PrincipalTypeUser, PrincipalTypeServicePrincipal (CI, managed
+	// identities) or PrincipalTypeGroup. ARM rejects a role assignment whose
+	// principal type does not match. Optional: default PrincipalTypeUser.
+	// Changing it replaces the grant.
+	SecretsOfficerPrincipalType PrincipalType
 	// PrivateEndpoint, if set, gives the vault a private endpoint (group
 	// "vault") in a subnet of the caller's VNet, with a DNS zone group in the
 	// privatelink.vaultcore.azure.net zone, so that pods in that VNet reach
@@ -157,10 +183,11 @@ type VaultArgs struct {
 // VaultPrivateEndpoint places a vault's private endpoint.
 type VaultPrivateEndpoint struct {
 	// SubnetID is the subnet of the endpoint (Network.EndpointSubnetID).
-	// Required.
+	// Required. A change is refused by Azure: the endpoint must be made anew.
 	SubnetID pulumi.StringInput
 	// DNSZoneID is the privatelink.vaultcore.azure.net private DNS zone,
-	// linked to the VNet (Network.VaultDNSZoneID). Required.
+	// linked to the VNet (Network.VaultDNSZoneID). Required. Changed in
+	// place.
 	DNSZoneID pulumi.StringInput
 }
 
@@ -222,7 +249,7 @@ func (a VaultArgs) withDefaults() VaultArgs {
 		a.NetworkDefaultAction = DefaultNetworkDefaultAction
 	}
 	if a.SecretsOfficerPrincipalType == "" {
-		a.SecretsOfficerPrincipalType = "User"
+		a.SecretsOfficerPrincipalType = PrincipalTypeUser
 	}
 	return a
 }
@@ -265,8 +292,8 @@ func (a VaultArgs) Validate() error {
 			fe.add("Name", a.Name, r)
 		}
 	}
-	if a.SKU != "standard" && a.SKU != "premium" {
-		fe.add("SKU", a.SKU, `must be "standard" or "premium"`)
+	if a.SKU != VaultSKUStandard && a.SKU != VaultSKUPremium {
+		fe.add("SKU", string(a.SKU), `must be "standard" or "premium"`)
 	}
 	if a.Authorization != VaultAuthorizationRBAC && a.Authorization != VaultAuthorizationAccessPolicy {
 		fe.addf("Authorization", string(a.Authorization), "must be %q or %q", VaultAuthorizationRBAC, VaultAuthorizationAccessPolicy)
@@ -274,11 +301,11 @@ func (a VaultArgs) Validate() error {
 	if a.SoftDeleteRetentionDays < MinSoftDeleteRetentionDays || a.SoftDeleteRetentionDays > MaxSoftDeleteRetentionDays {
 		fe.addf("SoftDeleteRetentionDays", a.SoftDeleteRetentionDays, "must be between %d and %d", MinSoftDeleteRetentionDays, MaxSoftDeleteRetentionDays)
 	}
-	if a.NetworkDefaultAction != "Allow" && a.NetworkDefaultAction != "Deny" {
-		fe.add("NetworkDefaultAction", a.NetworkDefaultAction, `must be "Allow" or "Deny"`)
+	if a.NetworkDefaultAction != NetworkActionAllow && a.NetworkDefaultAction != NetworkActionDeny {
+		fe.add("NetworkDefaultAction", string(a.NetworkDefaultAction), `must be "Allow" or "Deny"`)
 	}
-	if !validPrincipalType(a.SecretsOfficerPrincipalType) {
-		fe.add("SecretsOfficerPrincipalType", a.SecretsOfficerPrincipalType, `must be "User", "ServicePrincipal" or "Group"`)
+	if !a.SecretsOfficerPrincipalType.valid() {
+		fe.add("SecretsOfficerPrincipalType", string(a.SecretsOfficerPrincipalType), `must be "User", "ServicePrincipal" or "Group"`)
 	}
 	for i, r := range a.AllowedIPRanges {
 		if msg := checkIPv4Range(r); msg != "" {
@@ -331,7 +358,7 @@ func (a VaultArgs) vaultName(ctx *pulumi.Context, name string, parent pulumi.Res
 // publicNetworkAccess follows from the network rules: a vault that denies by
 // default and lets nothing through has no use for a public endpoint.
 func (a VaultArgs) publicNetworkAccess() string {
-	if a.NetworkDefaultAction == "Deny" && len(a.AllowedIPRanges) == 0 && len(a.SubnetIDs) == 0 {
+	if a.NetworkDefaultAction == NetworkActionDeny && len(a.AllowedIPRanges) == 0 && len(a.SubnetIDs) == 0 {
 		return "Disabled"
 	}
 	return "Enabled"
@@ -357,14 +384,14 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		TenantId: a.TenantID,
 		Sku: &keyvault.SkuArgs{
 			Family: pulumi.String("A"),
-			Name:   keyvault.SkuName(a.SKU),
+			Name:   keyvault.SkuName(string(a.SKU)),
 		},
 		EnableRbacAuthorization:   pulumi.Bool(a.Authorization == VaultAuthorizationRBAC),
 		EnableSoftDelete:          pulumi.Bool(true),
 		SoftDeleteRetentionInDays: pulumi.Int(a.SoftDeleteRetentionDays),
 		PublicNetworkAccess:       pulumi.String(a.publicNetworkAccess()),
 		NetworkAcls: &keyvault.NetworkRuleSetArgs{
-			DefaultAction: pulumi.String(a.NetworkDefaultAction),
+			DefaultAction: pulumi.String(string(a.NetworkDefaultAction)),
 			// Nothing here needs trusted Microsoft services: AKS is not one,
 			// and ARM writes of secrets do not pass the vault's firewall
 			// (docs/azure-facts.md#key-vault-network).
@@ -410,7 +437,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
 			_, err = newAccessPolicy(ctx, name+"-secrets-officer-policy", vaultID, a.TenantID, a.SecretsOfficerObjectID, perms, child...)
 		} else {
-			_, err = NewVaultRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, RoleKeyVaultSecretsOfficer, child...)
+			_, err = newRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, RoleKeyVaultSecretsOfficer, child...)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("creating vault %q: %w", name, err)
@@ -458,49 +485,6 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating vault %q: registering outputs: %w", name, err)
 	}
 	return v, nil
-}
-
-// NewVaultRoleAssignment assigns a built-in role (roleID, a GUID) to a
-// principal, scoped to exactly one vault: never the resource group or the
-// subscription (docs/azure-facts.md#key-vault-access).
-//
-// Role-assignment names must be unique in the whole Entra tenant, whatever
-// their scope (docs/azure-facts.md#names-azure-holds-unique). The name is
-// therefore ARM's convention, a deterministic GUID of the scope, the
-// principal and the role definition: stable across deployments, and
-// different for every vault and principal whichever stack, backend or
-// organization creates it. A replacement deletes the old assignment first:
-// Azure refuses a second assignment of the same role to the same principal
-// on the same scope.
-//
-// principalType is "ServicePrincipal", "User" or "Group"; it must match the
-// principal, or ARM answers UnmatchedPrincipalType.
-func NewVaultRoleAssignment(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
-	return newRoleAssignment(ctx, name, vaultID, principalID, principalType, roleID, opts...)
-}
-
-// newRoleAssignment assigns a built-in role on exactly one resource, scopeID,
-// named and replaced as NewVaultRoleAssignment says.
-func newRoleAssignment(ctx *pulumi.Context, name string, scopeID pulumi.StringOutput, principalID pulumi.StringInput, principalType, roleID string, opts ...pulumi.ResourceOption) (*authorization.RoleAssignment, error) {
-	if !validPrincipalType(principalType) {
-		return nil, fmt.Errorf("role assignment %q: principal type %q: must be \"User\", \"ServicePrincipal\" or \"Group\"", name, principalType)
-	}
-	roleDefinition := scopeID.ApplyT(func(id string) string { return roleDefinitionID(id, roleID) }).(pulumi.StringOutput)
-	args := &authorization.RoleAssignmentArgs{
-		Scope:            scopeID,
-		PrincipalId:      principalID,
-		RoleDefinitionId: roleDefinition,
-		RoleAssignmentName: pulumi.All(scopeID, principalID, roleDefinition).ApplyT(func(v []any) string {
-			return roleAssignmentName(v[0].(string), v[1].(string), v[2].(string))
-		}).(pulumi.StringOutput),
-		PrincipalType: pulumi.String(principalType),
-	}
-	opts = append(slices.Clone(opts), pulumi.DeleteBeforeReplace(true))
-	ra, err := authorization.NewRoleAssignment(ctx, name, args, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("role assignment %q: %w", name, err)
-	}
-	return ra, nil
 }
 
 // guards adds what keeps the vault and its record: the delete lock and the
@@ -554,12 +538,6 @@ func (a VaultArgs) privateEndpoint(ctx *pulumi.Context, name string, vaultID pul
 // vaultPrivateLinkGroup is a vault's private-link sub-resource.
 const vaultPrivateLinkGroup = "vault"
 
-// roleDefinitionID turns a built-in role GUID into the subscription-scoped
-// role definition ID that ARM expects, taking the subscription from scopeID.
-func roleDefinitionID(scopeID, roleID string) string {
-	return fmt.Sprintf("/subscriptions/%s/providers/Microsoft.Authorization/roleDefinitions/%s", idSegment(scopeID, "subscriptions"), roleID)
-}
-
 // keyvaultPermissions are the data-plane permissions of an access policy.
 type keyvaultPermissions struct{ secrets, certificates, keys []string }
 
@@ -595,22 +573,6 @@ func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutp
 		return nil, fmt.Errorf("access policy %q: %w", name, err)
 	}
 	return ap, nil
-}
-
-// idSegment returns the segment after key in an ARM resource ID (keys
-// compared case-insensitively), or "".
-func idSegment(id, key string) string {
-	parts := strings.Split(id, "/")
-	for i := 0; i+1 < len(parts); i++ {
-		if strings.EqualFold(parts[i], key) {
-			return parts[i+1]
-		}
-	}
-	return ""
-}
-
-func validPrincipalType(t string) bool {
-	return t == "User" || t == "ServicePrincipal" || t == "Group"
 }
 
 func ipRules(ranges []string) keyvault.IPRuleArray {

@@ -17,19 +17,20 @@ import (
 // change it without pulumi.Aliases.
 const WorkloadIdentityType = "secure-aks:index:WorkloadIdentity"
 
-// IdentityKind is the kind of Entra identity a workload gets.
+// IdentityKind is the kind of Entra identity a workload gets, spelled as the
+// secure-aks:workloads configuration spells it (identity: managedIdentity).
 type IdentityKind string
 
 const (
 	// IdentityKindManagedIdentity is a user-assigned managed identity with a
 	// federated identity credential (ARM only, no Microsoft Graph rights
 	// needed): the recommended path (docs/azure-facts.md#identity-and-federation).
-	IdentityKindManagedIdentity IdentityKind = "ManagedIdentity"
+	IdentityKindManagedIdentity IdentityKind = "managedIdentity"
 	// IdentityKindApplication is an Entra application, its service principal
 	// and an application federated credential (Microsoft Graph). The
 	// walkthrough forgets the service principal, which leaves role
 	// assignments nothing to point at.
-	IdentityKindApplication IdentityKind = "Application"
+	IdentityKindApplication IdentityKind = "application"
 )
 
 // ObjectType is the kind of Key Vault object a workload reads.
@@ -72,9 +73,11 @@ var readerRoles = map[ObjectType]struct{ id, short string }{
 
 // ServiceAccountRef names a Kubernetes service account.
 type ServiceAccountRef struct {
-	// Namespace is a DNS-1123 label. Required.
+	// Namespace is a DNS-1123 label. Required. Changing it replaces the
+	// credential that trusts it.
 	Namespace string
-	// Name is a DNS-1123 subdomain. Required.
+	// Name is a DNS-1123 subdomain. Required. Changing it replaces the
+	// credential that trusts it.
 	Name string
 }
 
@@ -87,13 +90,17 @@ func (r ServiceAccountRef) Subject() string {
 // VaultAccess is one vault a workload identity may read.
 type VaultAccess struct {
 	// VaultID is the vault's resource ID. Required. Role assignments are
-	// scoped to exactly this ID.
+	// scoped to exactly this ID: changing it replaces them.
 	VaultID pulumi.StringInput
-	// Authorization is the vault's mode (Vault.Authorization). Default RBAC.
+	// Authorization is the vault's mode (Vault.Authorization). Optional:
+	// default RBAC. Changing it deletes the grants of one mode and creates
+	// the other's.
 	Authorization VaultAuthorization
 	// ObjectTypes are the kinds of object to read. Required, at least one.
 	// RBAC: one role per type (Secrets User, Certificate User, Crypto User).
-	// Access policies: "get" on each type, nothing more (no "list").
+	// Access policies: "get" on each type, nothing more (no "list"). A
+	// changed type replaces that role assignment; a policy is changed in
+	// place.
 	ObjectTypes []ObjectType
 }
 
@@ -108,9 +115,9 @@ func (v *Vault) Access(types ...ObjectType) VaultAccess {
 // Pass the cluster's Kubernetes provider with pulumi.Providers in the
 // options: the service account is created through it.
 type WorkloadIdentityArgs struct {
-	// Kind is IdentityKindManagedIdentity (default) or IdentityKindApplication.
-	// Changing it deletes the identity and creates one of the other kind,
-	// with a new client ID.
+	// Kind is IdentityKindManagedIdentity or IdentityKindApplication.
+	// Optional: default IdentityKindManagedIdentity. Changing it deletes the
+	// identity and creates one of the other kind, with a new client ID.
 	Kind IdentityKind
 	// ResourceGroupName holds the managed identity. Required for
 	// ManagedIdentity; unused for Application. Changing it replaces the
@@ -138,12 +145,15 @@ type WorkloadIdentityArgs struct {
 	// replaces the service account and its federated credential.
 	ServiceAccountName string
 	// CreateNamespace creates Namespace. Default false: it must exist.
-	// Turning it off deletes the namespace and everything in it.
+	// Turning it on creates it; changing it deletes the namespace and
+	// everything in it when turned off.
 	CreateNamespace bool
 	// AdditionalSubjects federates more service accounts (created elsewhere)
-	// with the same identity, keyed by a stable name. Their credentials are
-	// written one after another: ARM answers 409 to concurrent writes on one
-	// identity. At most 19, for Azure's 20 credentials per identity.
+	// with the same identity, keyed by a stable name (a DNS-1123 label).
+	// Optional. Their credentials are written one after another: ARM answers
+	// 409 to concurrent writes on one identity. At most 19, for Azure's 20
+	// credentials per identity. Adding an entry never touches the others; a
+	// changed service account replaces that entry's credential.
 	AdditionalSubjects map[string]ServiceAccountRef
 	// Audiences of the federated credentials. Default
 	// ["api://AzureADTokenExchange"]. If given, not empty and no empty entry.
@@ -165,6 +175,9 @@ type WorkloadIdentityArgs struct {
 type WorkloadIdentity struct {
 	pulumi.ResourceState
 
+	// ID identifies the identity: the managed identity's Azure resource ID,
+	// or the Entra application's Microsoft Graph ID (/applications/OBJECT_ID).
+	ID pulumi.StringOutput
 	// ClientID is the identity's client (application) ID: the service
 	// account annotation and the SecretProviderClass clientID.
 	ClientID pulumi.StringOutput
@@ -308,6 +321,117 @@ func credentialName(ref ServiceAccountRef) string {
 	return n
 }
 
+// subject is one service account a credential trusts; key names the
+// credential ("" for the primary service account).
+type subject struct {
+	key string
+	ref ServiceAccountRef
+}
+
+// subjects are the primary service account, then AdditionalSubjects by key.
+func (a WorkloadIdentityArgs) subjects() []subject {
+	out := []subject{{"", ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName}}}
+	for _, k := range sortedKeys(a.AdditionalSubjects) {
+		out = append(out, subject{k, a.AdditionalSubjects[k]})
+	}
+	return out
+}
+
+// federate writes one credential per subject with create, each waiting for
+// the one before it: ARM rejects concurrent credential writes on one
+// identity with 409
+// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity
+// (docs/azure-facts.md#other-name-limits).
+func (a WorkloadIdentityArgs) federate(name string, w *WorkloadIdentity, child []pulumi.ResourceOption, create func(name string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error)) error {
+	var previous pulumi.Resource
+	for _, s := range a.subjects() {
+		opts := slices.Clone(child)
+		if previous != nil {
+			opts = append(opts, pulumi.DependsOn([]pulumi.Resource{previous}))
+		}
+		credential := name + "-fic"
+		if s.key != "" {
+			credential += "-" + s.key
+		}
+		fic, err := create(credential, s.ref, opts...)
+		if err != nil {
+			return err
+		}
+		previous = fic
+		w.ready = append(w.ready, fic)
+	}
+	return nil
+}
+
+// managedIdentity creates a user-assigned managed identity and its federated
+// credentials: ARM only, no Microsoft Graph rights needed.
+func (a WorkloadIdentityArgs) managedIdentity(ctx *pulumi.Context, name string, w *WorkloadIdentity, child []pulumi.ResourceOption) error {
+	idArgs := &managedidentity.UserAssignedIdentityArgs{
+		ResourceGroupName: a.ResourceGroupName,
+		Location:          a.Location,
+		Tags:              toStringMap(a.Tags),
+	}
+	if a.Name != "" {
+		idArgs.ResourceName = pulumi.String(a.Name)
+	}
+	id, err := managedidentity.NewUserAssignedIdentity(ctx, name, idArgs, child...)
+	if err != nil {
+		return err
+	}
+	audiences := pulumi.ToStringArray(a.Audiences)
+	err = a.federate(name, w, child, func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
+		return managedidentity.NewFederatedIdentityCredential(ctx, n, &managedidentity.FederatedIdentityCredentialArgs{
+			ResourceGroupName:                       a.ResourceGroupName,
+			ResourceName:                            id.Name,
+			FederatedIdentityCredentialResourceName: pulumi.String(credentialName(ref)),
+			Issuer:                                  a.OIDCIssuerURL,
+			Subject:                                 pulumi.String(ref.Subject()),
+			Audiences:                               audiences,
+		}, opts...)
+	})
+	if err != nil {
+		return err
+	}
+	w.ID = id.ID().ToStringOutput()
+	w.ClientID, w.PrincipalID, w.TenantID = id.ClientId, id.PrincipalId, id.TenantId
+	return nil
+}
+
+// application creates an Entra application, its service principal (what
+// role assignments and access policies point at; the walkthrough never
+// creates it: docs/azure-facts.md#identity-and-federation) and the
+// application's federated credentials, through Microsoft Graph.
+func (a WorkloadIdentityArgs) application(ctx *pulumi.Context, name string, w *WorkloadIdentity, child []pulumi.ResourceOption) error {
+	displayName := a.Name
+	if displayName == "" {
+		displayName = applicationDisplayName(ctx.Project(), ctx.Stack(), name)
+	}
+	app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, child...)
+	if err != nil {
+		return err
+	}
+	sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, child...)
+	if err != nil {
+		return err
+	}
+	audiences := pulumi.ToStringArray(a.Audiences)
+	err = a.federate(name, w, child, func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
+		return azuread.NewApplicationFederatedIdentityCredential(ctx, n, &azuread.ApplicationFederatedIdentityCredentialArgs{
+			ApplicationId: app.ID().ToStringOutput(),
+			DisplayName:   pulumi.String(credentialName(ref)),
+			Issuer:        a.OIDCIssuerURL,
+			Subject:       pulumi.String(ref.Subject()),
+			Audiences:     audiences,
+		}, opts...)
+	})
+	if err != nil {
+		return err
+	}
+	w.ID = app.ID().ToStringOutput()
+	w.ClientID, w.PrincipalID, w.TenantID = app.ClientId, sp.ObjectId, sp.ApplicationTenantId
+	return nil
+}
+
 // NewWorkloadIdentity creates an identity, federates it to the service
 // account (and AdditionalSubjects), grants it read access to the vaults in
 // VaultAccess, and creates the annotated service account. Invalid args
@@ -328,102 +452,15 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	child := childOptions(w, opts)
 
 	primary := ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName}
-	subjects := []struct {
-		key string
-		ref ServiceAccountRef
-	}{{"", primary}}
-	for _, k := range sortedKeys(a.AdditionalSubjects) {
-		subjects = append(subjects, struct {
-			key string
-			ref ServiceAccountRef
-		}{k, a.AdditionalSubjects[k]})
-	}
-	audiences := pulumi.ToStringArray(a.Audiences)
-
-	ficName := func(key string) string {
-		if key == "" {
-			return name + "-fic"
-		}
-		return name + "-fic-" + key
-	}
-	// federate writes one credential per subject with create, each waiting
-	// for the one before it: ARM rejects concurrent credential writes on one
-	// identity with 409
-	// ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity.
-	federate := func(create func(name string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error)) error {
-		var previous pulumi.Resource
-		for _, s := range subjects {
-			opts := slices.Clone(child)
-			if previous != nil {
-				opts = append(opts, pulumi.DependsOn([]pulumi.Resource{previous}))
-			}
-			fic, err := create(ficName(s.key), s.ref, opts...)
-			if err != nil {
-				return err
-			}
-			previous = fic
-			w.ready = append(w.ready, fic)
-		}
-		return nil
-	}
-
+	var err error
 	switch a.Kind {
 	case IdentityKindManagedIdentity:
-		idArgs := &managedidentity.UserAssignedIdentityArgs{
-			ResourceGroupName: a.ResourceGroupName,
-			Location:          a.Location,
-			Tags:              toStringMap(a.Tags),
-		}
-		if a.Name != "" {
-			idArgs.ResourceName = pulumi.String(a.Name)
-		}
-		id, err := managedidentity.NewUserAssignedIdentity(ctx, name, idArgs, child...)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		err = federate(func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
-			return managedidentity.NewFederatedIdentityCredential(ctx, n, &managedidentity.FederatedIdentityCredentialArgs{
-				ResourceGroupName:                       a.ResourceGroupName,
-				ResourceName:                            id.Name,
-				FederatedIdentityCredentialResourceName: pulumi.String(credentialName(ref)),
-				Issuer:                                  a.OIDCIssuerURL,
-				Subject:                                 pulumi.String(ref.Subject()),
-				Audiences:                               audiences,
-			}, opts...)
-		})
-		if err != nil {
-			return nil, wrap(err)
-		}
-		w.ClientID, w.PrincipalID, w.TenantID = id.ClientId, id.PrincipalId, id.TenantId
-
+		err = a.managedIdentity(ctx, name, w, child)
 	case IdentityKindApplication:
-		displayName := a.Name
-		if displayName == "" {
-			displayName = applicationDisplayName(ctx.Project(), ctx.Stack(), name)
-		}
-		app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, child...)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		// The service principal is what role assignments and access policies
-		// point at; the walkthrough never creates it (docs/azure-facts.md#identity-and-federation).
-		sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, child...)
-		if err != nil {
-			return nil, wrap(err)
-		}
-		err = federate(func(n string, ref ServiceAccountRef, opts ...pulumi.ResourceOption) (pulumi.Resource, error) {
-			return azuread.NewApplicationFederatedIdentityCredential(ctx, n, &azuread.ApplicationFederatedIdentityCredentialArgs{
-				ApplicationId: app.ID().ToStringOutput(),
-				DisplayName:   pulumi.String(credentialName(ref)),
-				Issuer:        a.OIDCIssuerURL,
-				Subject:       pulumi.String(ref.Subject()),
-				Audiences:     audiences,
-			}, opts...)
-		})
-		if err != nil {
-			return nil, wrap(err)
-		}
-		w.ClientID, w.PrincipalID, w.TenantID = app.ClientId, sp.ObjectId, sp.ApplicationTenantId
+		err = a.application(ctx, name, w, child)
+	}
+	if err != nil {
+		return nil, wrap(err)
 	}
 
 	for _, k := range sortedKeys(a.VaultAccess) {
@@ -463,6 +500,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	w.ServiceAccountName = pulumi.String(a.ServiceAccountName).ToStringOutput()
 	w.Subject = pulumi.String(primary.Subject()).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(w, pulumi.Map{
+		"id":                 w.ID,
 		"clientId":           w.ClientID,
 		"principalId":        w.PrincipalID,
 		"tenantId":           w.TenantID,
@@ -509,7 +547,7 @@ func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *Workloa
 	}
 	for _, t := range types {
 		role := readerRoles[t]
-		ra, err := NewVaultRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, "ServicePrincipal", role.id, child...)
+		ra, err := newRoleAssignment(ctx, name+"-"+role.short, vaultID, w.PrincipalID, PrincipalTypeServicePrincipal, role.id, child...)
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func TestWorkloadIdentityArgsValidate(t *testing.T) {
 		{"valid defaults", func(*WorkloadIdentityArgs) {}, nil},
 		{"valid application without resource group", func(a *WorkloadIdentityArgs) { a.Kind, a.ResourceGroupName = IdentityKindApplication, nil }, nil},
 		{"valid 19 additional subjects", func(a *WorkloadIdentityArgs) { a.AdditionalSubjects = nineteen }, nil},
-		{"kind", func(a *WorkloadIdentityArgs) { a.Kind = "Pod" }, []string{`Kind "Pod": must be "ManagedIdentity" or "Application"`}},
+		{"kind", func(a *WorkloadIdentityArgs) { a.Kind = "Pod" }, []string{`Kind "Pod": must be "managedIdentity" or "application"`}},
 		{"resource group for managed identity", func(a *WorkloadIdentityArgs) { a.ResourceGroupName = nil }, []string{"ResourceGroupName (unset): is required for a managed identity"}},
 		{"identity name", func(a *WorkloadIdentityArgs) { a.Name = "id" }, []string{`Name "id": must be 3-128`}},
 		{"issuer required", func(a *WorkloadIdentityArgs) { a.OIDCIssuerURL = nil }, []string{"OIDCIssuerURL (unset): is required"}},

@@ -55,7 +55,7 @@ type Config struct {
 	// DeployerPrincipalType is secure-aks:deployerPrincipalType: the kind of
 	// identity running Pulumi ("User" or "ServicePrincipal"). Empty means
 	// detect it from the Azure client configuration.
-	DeployerPrincipalType string
+	DeployerPrincipalType components.PrincipalType
 	// Tags is secure-aks:tags merged over the project's own tags
 	// (environment, project, managed-by).
 	Tags map[string]string
@@ -64,21 +64,21 @@ type Config struct {
 // ClusterConfig is secure-aks:cluster. Omitted keys take the component
 // defaults (components.ClusterArgs).
 type ClusterConfig struct {
-	Name                  string   `json:"name"`
-	KubernetesVersion     string   `json:"kubernetesVersion"`
-	NodeCount             *int     `json:"nodeCount"`
-	NodeVMSize            string   `json:"nodeVmSize"`
-	AvailabilityZones     []string `json:"availabilityZones"`
-	SecretRotation        *bool    `json:"secretRotation"`
-	RotationPollInterval  string   `json:"rotationPollInterval"`
-	LocalAccountsDisabled bool     `json:"localAccountsDisabled"`
-	AdminGroupObjectIDs   []string `json:"adminGroupObjectIds"`
-	AuthorizedIPRanges    []string `json:"authorizedIpRanges"`
-	Tier                  string   `json:"tier"`
-	NetworkPolicy         string   `json:"networkPolicy"`
-	UpgradeChannel        string   `json:"upgradeChannel"`
-	NodeOSUpgradeChannel  string   `json:"nodeOsUpgradeChannel"`
-	Protect               bool     `json:"protect"`
+	Name                  string                          `json:"name"`
+	KubernetesVersion     string                          `json:"kubernetesVersion"`
+	NodeCount             *int                            `json:"nodeCount"`
+	NodeVMSize            string                          `json:"nodeVmSize"`
+	AvailabilityZones     []string                        `json:"availabilityZones"`
+	SecretRotation        *bool                           `json:"secretRotation"`
+	RotationPollInterval  string                          `json:"rotationPollInterval"`
+	LocalAccountsDisabled bool                            `json:"localAccountsDisabled"`
+	AdminGroupObjectIDs   []string                        `json:"adminGroupObjectIds"`
+	AuthorizedIPRanges    []string                        `json:"authorizedIpRanges"`
+	Tier                  components.ClusterTier          `json:"tier"`
+	NetworkPolicy         components.NetworkPolicy        `json:"networkPolicy"`
+	UpgradeChannel        components.UpgradeChannel       `json:"upgradeChannel"`
+	NodeOSUpgradeChannel  components.NodeOSUpgradeChannel `json:"nodeOsUpgradeChannel"`
+	Protect               bool                            `json:"protect"`
 }
 
 // NetworkConfig is secure-aks:network: the stack's own VNet, with the
@@ -110,15 +110,15 @@ const (
 // VaultConfig is secure-aks:vault. Omitted keys take the component defaults
 // (components.VaultArgs).
 type VaultConfig struct {
-	Name                    string   `json:"name"`
-	SKU                     string   `json:"sku"`
-	RBACAuthorization       *bool    `json:"rbacAuthorization"`
-	PurgeProtection         *bool    `json:"purgeProtection"`
-	SoftDeleteRetentionDays *int     `json:"softDeleteRetentionDays"`
-	NetworkDefaultAction    string   `json:"networkDefaultAction"`
-	AllowedIPRanges         []string `json:"allowedIpRanges"`
-	SubnetIDs               []string `json:"subnetIds"`
-	SecretNames             []string `json:"secretNames"`
+	Name                    string                   `json:"name"`
+	SKU                     components.VaultSKU      `json:"sku"`
+	RBACAuthorization       *bool                    `json:"rbacAuthorization"`
+	PurgeProtection         *bool                    `json:"purgeProtection"`
+	SoftDeleteRetentionDays *int                     `json:"softDeleteRetentionDays"`
+	NetworkDefaultAction    components.NetworkAction `json:"networkDefaultAction"`
+	AllowedIPRanges         []string                 `json:"allowedIpRanges"`
+	SubnetIDs               []string                 `json:"subnetIds"`
+	SecretNames             []string                 `json:"secretNames"`
 	// DeployerDataPlaneAccess grants the identity running `pulumi up` Key
 	// Vault Secrets Officer (or the access-policy equivalent): standing read
 	// access to every secret value. Default false, and false in prod:
@@ -191,8 +191,8 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	default:
 		errs = append(errs, fmt.Errorf("%s %q: must be %q or %q", key("profile"), c.Profile, guardrails.ProfileStandard, guardrails.ProfileProduction))
 	}
-	c.DeployerPrincipalType = get(key("deployerPrincipalType"))
-	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != "User" && c.DeployerPrincipalType != "ServicePrincipal" {
+	c.DeployerPrincipalType = components.PrincipalType(get(key("deployerPrincipalType")))
+	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != components.PrincipalTypeUser && c.DeployerPrincipalType != components.PrincipalTypeServicePrincipal {
 		errs = append(errs, fmt.Errorf("%s %q: must be \"User\" or \"ServicePrincipal\"", key("deployerPrincipalType"), c.DeployerPrincipalType))
 	}
 	// An object that does not decode is reported once; its rules are not

@@ -18,11 +18,11 @@ const AzureCLIClientID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 // principalType guesses the kind of identity Pulumi runs as: "User" on an
 // Azure CLI user session, "ServicePrincipal" otherwise (a service principal or
 // a managed identity). secure-aks:deployerPrincipalType overrides it.
-func principalType(c components.ClientConfig) string {
+func principalType(c components.ClientConfig) components.PrincipalType {
 	if c.ClientID == AzureCLIClientID {
-		return "User"
+		return components.PrincipalTypeUser
 	}
-	return "ServicePrincipal"
+	return components.PrincipalTypeServicePrincipal
 }
 
 // resourceGroupPrefix starts the resource group's logical name, and so its

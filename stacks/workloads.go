@@ -27,7 +27,8 @@ type WorkloadConfig struct {
 	CreateNamespace bool `json:"createNamespace"`
 	// ServiceAccount is the service account's name. Default: Name.
 	ServiceAccount string `json:"serviceAccount"`
-	// Identity is "managedIdentity" (default) or "application".
+	// Identity is "managedIdentity" (default) or "application": a
+	// components.IdentityKind.
 	Identity string `json:"identity"`
 	// Objects are the vault objects to mount. Required, at least one.
 	Objects []ObjectConfig `json:"objects"`
@@ -67,16 +68,14 @@ func (w WorkloadConfig) withDefaults() WorkloadConfig {
 		w.ServiceAccount = w.Name
 	}
 	if w.Identity == "" {
-		w.Identity = "managedIdentity"
+		w.Identity = string(components.IdentityKindManagedIdentity)
 	}
 	return w
 }
 
+// kind is the identity's kind: configuration and Go spell it the same.
 func (w WorkloadConfig) kind() components.IdentityKind {
-	if w.Identity == "application" {
-		return components.IdentityKindApplication
-	}
-	return components.IdentityKindManagedIdentity
+	return components.IdentityKind(w.Identity)
 }
 
 func (w WorkloadConfig) objects() []components.SecretObject {
@@ -137,9 +136,6 @@ func (c *Config) validateWorkloads() error {
 		} else if !ok {
 			accounts[account] = i
 		}
-		if w.Identity != "managedIdentity" && w.Identity != "application" {
-			errs = append(errs, fmt.Errorf("%s %q: must be \"managedIdentity\" or \"application\"", key(at+".identity"), w.Identity))
-		}
 		for j, o := range w.Objects {
 			okey := key(fmt.Sprintf("%s.objects[%d]", at, j))
 			switch {
@@ -165,7 +161,7 @@ func (c *Config) validateWorkloads() error {
 		identityErrs := dropFieldErrors(tagCountDropped(wi.Validate()), derived)
 		errs = append(errs, components.RenameFields(identityErrs, func(f string) string { return workloadKey(at, f) }))
 		mount := mountArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
-		errs = append(errs, components.RenameFields(dropFieldErrors(mount.Validate(w.Name), derived), func(f string) string { return workloadKey(at, f) }))
+		errs = append(errs, components.RenameFields(dropFieldErrors(mount.Validate(), derived), func(f string) string { return workloadKey(at, f) }))
 	}
 	return errors.Join(errs...)
 }

@@ -52,8 +52,13 @@ func TestReplaceRulesMatchArgsDocs(t *testing.T) {
 	}
 }
 
+// argsPartTypes are the struct types that Args fields hold: their fields are
+// Args fields too.
+var argsPartTypes = map[string]bool{"SecretObject": true, "SyncSecret": true, "VaultAccess": true, "ServiceAccountRef": true, "VaultPrivateEndpoint": true}
+
 // argsFieldDocs reads the doc comment of every field of every exported
-// struct type whose name ends in Args, as TYPE.FIELD.
+// struct type whose name ends in Args, or that an Args field holds, as
+// TYPE.FIELD.
 func argsFieldDocs(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
@@ -72,7 +77,7 @@ func argsFieldDocs(t *testing.T, dir string) map[string]string {
 		}
 		ast.Inspect(file, func(n ast.Node) bool {
 			spec, ok := n.(*ast.TypeSpec)
-			if !ok || !strings.HasSuffix(spec.Name.Name, "Args") || !spec.Name.IsExported() {
+			if !ok || !(strings.HasSuffix(spec.Name.Name, "Args") || argsPartTypes[spec.Name.Name]) || !spec.Name.IsExported() {
 				return true
 			}
 			st, ok := spec.Type.(*ast.StructType)
@@ -153,4 +158,21 @@ func githubAnchor(heading string) string {
 		}
 	}
 	return b.String()
+}
+
+// TestArgsFieldsDocumented: every exported Args field says whether it is
+// required (or its default) and what changing it does: in place, a
+// replacement, refused by Azure, or nothing (no resource).
+func TestArgsFieldsDocumented(t *testing.T) {
+	for field, doc := range argsFieldDocs(t, "../../components") {
+		flat := strings.Join(strings.Fields(doc), " ")
+		if !strings.Contains(flat, "Required") && !strings.Contains(flat, "Optional") && !strings.Contains(flat, "Default") {
+			t.Errorf("%s: the doc does not say whether it is required or its default:\n    %s", field, flat)
+		}
+		lower := strings.ToLower(flat)
+		if !strings.Contains(lower, "in place") && !strings.Contains(lower, "replaces") && !strings.Contains(lower, "refused by azure") &&
+			!strings.Contains(lower, "creates no resource") && !strings.Contains(lower, "changing it deletes") {
+			t.Errorf("%s: the doc does not say what changing it does:\n    %s", field, flat)
+		}
+	}
 }

@@ -64,7 +64,7 @@ var replaceRules = map[string][]replaceRule{
 	},
 	"azure-native:network:PrivateEndpoint": {
 		{paths: []string{"privateEndpointName", "resourceGroupName"}, reason: ReasonAzureID},
-		{paths: []string{"subnet"}, reason: "a private endpoint cannot move to another subnet; it needs a new endpoint", refused: true, fields: []string{"VaultArgs.PrivateEndpoint"}},
+		{paths: []string{"subnet"}, reason: "a private endpoint cannot move to another subnet; it needs a new endpoint", refused: true, fields: []string{"VaultArgs.PrivateEndpoint", "VaultPrivateEndpoint.SubnetID"}},
 	},
 	"azure-native:operationalinsights:Workspace": {
 		{paths: []string{"workspaceName", "resourceGroupName"}, reason: ReasonAzureID},
@@ -93,16 +93,16 @@ var replaceRules = map[string][]replaceRule{
 	},
 	"azure-native:managedidentity:FederatedIdentityCredential": {
 		{paths: []string{"federatedIdentityCredentialResourceName", "resourceName", "resourceGroupName"}, reason: ReasonAzureID,
-			fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName"}},
+			fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName", "WorkloadIdentityArgs.AdditionalSubjects", "ServiceAccountRef.Namespace", "ServiceAccountRef.Name"}},
 	},
 	"azure-native:authorization:RoleAssignment": {
-		{paths: []string{"roleAssignmentName", "scope"}, reason: ReasonAzureID, fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultArgs.SecretsOfficerObjectID"}},
+		{paths: []string{"roleAssignmentName", "scope"}, reason: ReasonAzureID, fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultAccess.VaultID", "VaultArgs.SecretsOfficerObjectID"}},
 		{paths: []string{"principalId", "roleDefinitionId", "principalType"}, reason: "Azure does not update a role assignment's principal, role or principal type",
-			fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultArgs.SecretsOfficerObjectID", "VaultArgs.SecretsOfficerPrincipalType"}},
+			fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultAccess.ObjectTypes", "VaultArgs.SecretsOfficerObjectID", "VaultArgs.SecretsOfficerPrincipalType"}},
 	},
 	"azuread:index:ApplicationFederatedIdentityCredential": {
 		{paths: []string{"applicationId"}, reason: "a credential belongs to one application"},
-		{paths: []string{"displayName"}, reason: "Entra ID cannot rename a federated credential", fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName"}},
+		{paths: []string{"displayName"}, reason: "Entra ID cannot rename a federated credential", fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName", "WorkloadIdentityArgs.AdditionalSubjects", "ServiceAccountRef.Namespace", "ServiceAccountRef.Name"}},
 	},
 	"azuread:index:ServicePrincipal": {
 		{paths: []string{"clientId"}, reason: "a service principal belongs to one application"},
