@@ -1,19 +1,71 @@
 package components_test
 
-import (
-	"fmt"
+// The library's examples. Each is a complete program run offline against
+// Pulumi's mock engine (pulumi.WithMocks) with the small mock below, which
+// you can copy into your own tests: it answers every resource with its
+// inputs and records what was registered.
 
+import (
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
-// An app team's program: a cluster and a vault with one secret. The last
-// lines run it offline against the recording mock, as the tests do, and show
-// what the cluster registers.
+// mocks answers the engine offline: every resource gets an ID from its name
+// and its inputs as outputs; the two functions the components call get
+// plausible answers. It records each resource as "TYPE NAME".
+type mocks struct {
+	mu         sync.Mutex
+	registered []string
+}
+
+func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	m.mu.Lock()
+	m.registered = append(m.registered, args.TypeToken+" "+args.Name)
+	m.mu.Unlock()
+	return "/subscriptions/0000/resourceGroups/rg-example/providers/example/" + args.Name, args.Inputs, nil
+}
+
+func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch {
+	case args.Token == components.ClientConfigToken:
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"subscriptionId": "00000000-0000-0000-0000-00000000000a",
+			"tenantId":       "00000000-0000-0000-0000-00000000000b",
+		}), nil
+	case strings.HasSuffix(args.Token, "listManagedClusterAdminCredentials"):
+		kubeconfig := "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\n"
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"kubeconfigs": []any{map[string]any{"name": "clusterAdmin", "value": base64.StdEncoding.EncodeToString([]byte(kubeconfig))}},
+		}), nil
+	}
+	return nil, fmt.Errorf("no answer for %s", args.Token)
+}
+
+// run runs program offline and prints what it registered, in order.
+func run(program pulumi.RunFunc) {
+	m := &mocks{}
+	if err := pulumi.RunErr(program, pulumi.WithMocks("example", "dev", m)); err != nil {
+		fmt.Println("error:", err)
+		return
+	}
+	slices.Sort(m.registered)
+	for _, r := range m.registered {
+		fmt.Println(r)
+	}
+}
+
+// A cluster with the OIDC issuer, workload identity and the rotating Key
+// Vault secrets provider, all always on, and a Kubernetes provider for it.
 func ExampleNewCluster() {
-	program := func(ctx *pulumi.Context) error {
+	run(func(ctx *pulumi.Context) error {
 		cluster, err := components.NewCluster(ctx, "aks", &components.ClusterArgs{
 			ResourceGroupName:    pulumi.String("rg-example"),
 			NodeCount:            1,
@@ -25,38 +77,21 @@ func ExampleNewCluster() {
 		ctx.Export("oidcIssuerUrl", cluster.OIDCIssuerURL)
 		ctx.Export("kubeconfig", cluster.Kubeconfig) // a secret
 		return nil
-	}
-
-	rec := plan.NewRecorder("example", "dev")
-	if err := pulumi.RunErr(program, pulumi.WithMocks("example", "dev", rec)); err != nil {
-		fmt.Println(err)
-		return
-	}
-	mc, _ := plan.Find(rec.Resources(), ":ManagedCluster", "aks")
-	for _, path := range []string{
-		"oidcIssuerProfile.enabled",
-		"securityProfile.workloadIdentity.enabled",
-		"addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation",
-		"addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval",
-	} {
-		v, _ := mc.Input(path)
-		fmt.Println(path, "=", v)
-	}
+	})
 	// Output:
-	// oidcIssuerProfile.enabled = true
-	// securityProfile.workloadIdentity.enabled = true
-	// addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation = true
-	// addonProfiles.azureKeyvaultSecretsProvider.config.rotationPollInterval = 1m
+	// azure-native:containerservice/v20241001:ManagedCluster aks
+	// pulumi:providers:kubernetes aks-k8s
+	// secure-aks:index:Cluster aks
 }
 
 // A vault with RBAC, purge protection and one secret. The secret is written
 // through ARM: nobody gets standing data-plane access to read it.
 func ExampleNewVault() {
-	program := func(ctx *pulumi.Context) error {
+	run(func(ctx *pulumi.Context) error {
 		vault, err := components.NewVault(ctx, "kv", &components.VaultArgs{
 			ResourceGroupName:    pulumi.String("rg-example"),
-			TenantID:             pulumi.String("00000000-0000-0000-0000-00000000aaaa"),
-			NetworkDefaultAction: "Allow",
+			TenantID:             pulumi.String("00000000-0000-0000-0000-00000000000b"),
+			NetworkDefaultAction: components.NetworkActionAllow,
 			Secrets: map[string]pulumi.StringInput{
 				"MyApplicationSecret": pulumi.ToSecret(pulumi.String("from config")).(pulumi.StringOutput),
 			},
@@ -66,24 +101,111 @@ func ExampleNewVault() {
 		}
 		ctx.Export("vaultUri", vault.URI)
 		return nil
-	}
-
-	rec := plan.NewRecorder("example", "dev")
-	if err := pulumi.RunErr(program, pulumi.WithMocks("example", "dev", rec)); err != nil {
-		fmt.Println(err)
-		return
-	}
-	for _, r := range rec.Resources() {
-		fmt.Println(plan.ShortURN(r.URN))
-	}
-	kv, _ := plan.Find(rec.Resources(), "keyvault:Vault", "kv")
-	rbac, _ := kv.Input("properties.enableRbacAuthorization")
-	purge, _ := kv.Input("properties.enablePurgeProtection")
-	secret, _ := plan.Find(rec.Resources(), ":Secret", "kv-MyApplicationSecret")
-	fmt.Println("rbac:", rbac, "purge protection:", purge, "value secret:", secret.IsSecretInput("properties.value"))
+	})
 	// Output:
-	// azure-native:keyvault:Secret::kv-MyApplicationSecret
-	// azure-native:keyvault:Vault::kv
-	// secure-aks:index:Vault::kv
-	// rbac: true purge protection: true value secret: true
+	// azure-native:keyvault:Secret kv-MyApplicationSecret
+	// azure-native:keyvault:Vault kv
+	// secure-aks:index:Vault kv
+}
+
+// An identity for the orders service: a user-assigned managed identity
+// federated to the cluster's issuer for the service account orders/orders-api,
+// granted Key Vault Secrets User on one vault, and the annotated service
+// account, created through the cluster's Kubernetes provider.
+func ExampleNewWorkloadIdentity() {
+	run(func(ctx *pulumi.Context) error {
+		cluster, err := components.NewCluster(ctx, "aks", &components.ClusterArgs{ResourceGroupName: pulumi.String("rg-example")})
+		if err != nil {
+			return err
+		}
+		vault, err := components.NewVault(ctx, "kv", &components.VaultArgs{ResourceGroupName: pulumi.String("rg-example"), TenantID: pulumi.String("tenant")})
+		if err != nil {
+			return err
+		}
+		id, err := components.NewWorkloadIdentity(ctx, "orders", &components.WorkloadIdentityArgs{
+			ResourceGroupName:  pulumi.String("rg-example"),
+			OIDCIssuerURL:      cluster.OIDCIssuerURL,
+			Namespace:          "orders",
+			ServiceAccountName: "orders-api",
+			VaultAccess:        map[string]components.VaultAccess{"main": vault.Access(components.ObjectTypeSecret)},
+		}, pulumi.Providers(cluster.KubernetesProvider))
+		if err != nil {
+			return err
+		}
+		ctx.Export("clientId", id.ClientID)
+		return nil
+	})
+	// Output:
+	// azure-native:authorization/v20220401:RoleAssignment orders-main-secrets-user
+	// azure-native:containerservice/v20241001:ManagedCluster aks
+	// azure-native:keyvault:Vault kv
+	// azure-native:managedidentity/v20230131:FederatedIdentityCredential orders-fic
+	// azure-native:managedidentity/v20230131:UserAssignedIdentity orders
+	// kubernetes:core/v1:ServiceAccount orders-sa
+	// pulumi:providers:kubernetes aks-k8s
+	// secure-aks:index:Cluster aks
+	// secure-aks:index:Vault kv
+	// secure-aks:index:WorkloadIdentity orders
+}
+
+// A SecretProviderClass for one vault with the identity's client ID, and the
+// pod spec parts that mount it: the volume, the read-only mount, and the
+// identity's pod label.
+func ExampleNewSecretMount() {
+	run(func(ctx *pulumi.Context) error {
+		mount, err := components.NewSecretMount(ctx, "orders", &components.SecretMountArgs{
+			Namespace: "orders",
+			VaultName: pulumi.String("kv-example"),
+			TenantID:  pulumi.String("00000000-0000-0000-0000-00000000000b"),
+			ClientID:  pulumi.String("00000000-0000-0000-0000-00000000000c"),
+			Objects:   []components.SecretObject{{Name: "db-password", Alias: "db"}},
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Println("volume", mount.VolumeName(), "mounted read-only at", components.DefaultMountPath)
+		return nil
+	})
+	// Output:
+	// volume secrets-store-orders mounted read-only at /mnt/secrets-store
+	// kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass orders
+	// secure-aks:index:SecretMount orders
+}
+
+// The private path from pod to vault: a VNet whose node subnet holds the
+// cluster, and whose endpoint subnet holds the vault's private endpoint,
+// resolved through the private DNS zone linked to the VNet.
+func ExampleNewNetwork() {
+	run(func(ctx *pulumi.Context) error {
+		network, err := components.NewNetwork(ctx, "vnet", &components.NetworkArgs{ResourceGroupName: pulumi.String("rg-example")})
+		if err != nil {
+			return err
+		}
+		if _, err := components.NewCluster(ctx, "aks", &components.ClusterArgs{
+			ResourceGroupName: pulumi.String("rg-example"),
+			NodeSubnetID:      network.NodeSubnetID,
+		}); err != nil {
+			return err
+		}
+		_, err = components.NewVault(ctx, "kv", &components.VaultArgs{
+			ResourceGroupName: pulumi.String("rg-example"),
+			TenantID:          pulumi.String("00000000-0000-0000-0000-00000000000b"),
+			PrivateEndpoint:   &components.VaultPrivateEndpoint{SubnetID: network.EndpointSubnetID, DNSZoneID: network.VaultDNSZoneID},
+		})
+		return err
+	})
+	// Output:
+	// azure-native:authorization/v20220401:RoleAssignment aks-subnet-network-contributor
+	// azure-native:containerservice/v20241001:ManagedCluster aks
+	// azure-native:keyvault:Vault kv
+	// azure-native:managedidentity/v20230131:UserAssignedIdentity aks-identity
+	// azure-native:network/v20240501:PrivateDnsZoneGroup kv-endpoint-dns
+	// azure-native:network/v20240501:PrivateEndpoint kv-endpoint
+	// azure-native:network/v20240501:VirtualNetwork vnet
+	// azure-native:network/v20240601:PrivateZone vnet-vault-dns
+	// azure-native:network/v20240601:VirtualNetworkLink vnet-vault-dns-link
+	// pulumi:providers:kubernetes aks-k8s
+	// secure-aks:index:Cluster aks
+	// secure-aks:index:Network vnet
+	// secure-aks:index:Vault kv
 }

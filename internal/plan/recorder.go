@@ -144,12 +144,29 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			switch {
 			case a.GetUrn() != "":
 				res.Aliases = append(res.Aliases, a.GetUrn())
-			case a.GetSpec() != nil && a.GetSpec().GetName() != "":
-				spec, typ := a.GetSpec(), res.Type
+			case a.GetSpec() != nil:
+				// A spec names only what changed: the rest is the resource's own.
+				spec, typ, name, parent := a.GetSpec(), res.Type, res.Name, res.Parent
+				if args.Custom && spec.GetName() == "" && spec.GetParentUrn() == "" && !spec.GetNoParent() {
+					// Provider SDKs alias every custom resource to each API
+					// version of its type (azure-native, kubernetes); that
+					// says nothing about this program, so the plan leaves it
+					// out. A component's type-only alias is the program's.
+					continue
+				}
 				if spec.GetType() != "" {
 					typ = spec.GetType()
 				}
-				res.Aliases = append(res.Aliases, r.urn(res.Parent, typ, spec.GetName()))
+				if spec.GetName() != "" {
+					name = spec.GetName()
+				}
+				if spec.GetParentUrn() != "" {
+					parent = spec.GetParentUrn()
+				}
+				if spec.GetNoParent() {
+					parent = ""
+				}
+				res.Aliases = append(res.Aliases, r.urn(parent, typ, name))
 			}
 		}
 		res.RetainOnDelete = rpc.GetRetainOnDelete()
