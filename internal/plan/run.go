@@ -209,6 +209,7 @@ func applyProjectConfig(stack string, proj *workspace.Project, cfg config.Map) e
 			}
 			noun, list = "values", strings.Join(quoted[:n-1], ", ")+" and "+quoted[n-1]
 		}
+		//lint:ignore ST1005 the Pulumi CLI's message, verbatim: the offline plan fails as pulumi up does
 		return fmt.Errorf("Stack '%s' is missing configuration %s %s", stack, noun, list)
 	}
 	for _, declared := range slices.Sorted(maps.Keys(proj.Config)) {
@@ -222,7 +223,8 @@ func applyProjectConfig(stack string, proj *workspace.Project, cfg config.Map) e
 			return err
 		}
 		if decl.Secret && !v.Secure() {
-			return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, declared)
+			//lint:ignore ST1005 the Pulumi CLI's message, verbatim: the offline plan fails as pulumi up does
+		return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, declared)
 		}
 		plain, err := v.Value(placeholderDecrypter{})
 		if err != nil {
@@ -235,6 +237,7 @@ func applyProjectConfig(stack string, proj *workspace.Project, cfg config.Map) e
 			}
 		}
 		if !workspace.ValidateConfigValue(*decl.Type, decl.Items, content) {
+			//lint:ignore ST1005 the Pulumi CLI's message, verbatim: the offline plan fails as pulumi up does
 			return fmt.Errorf("Stack '%s' with configuration key '%s' must be of type '%s'", stack, declared, workspace.InferFullTypeName(*decl.Type, decl.Items))
 		}
 	}
