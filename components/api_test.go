@@ -1,9 +1,11 @@
 package components
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,4 +153,113 @@ func TestExamplesAreCopyable(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNoVersionedTypeExported keeps SDK types tied to an API version out of
+// the exported API of the library's packages (exported functions, methods,
+// fields, variables): an azure-native vYYYYMMDD package or a Kubernetes
+// group/version package. A caller gets IDs, names and outputs instead, so an
+// API version upgrade inside a component never breaks their code. The pod
+// spec helpers are the one exception: they return the inputs of the pod API,
+// whose only version is core/v1.
+func TestNoVersionedTypeExported(t *testing.T) {
+	allowed := map[string]bool{
+		"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1.VolumeArgs":      true,
+		"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1.VolumeMountArgs": true,
+	}
+	versioned := regexp.MustCompile(`/v20\d{6}[a-z]*$|/go/kubernetes/.+/v\d+(alpha\d+|beta\d+)?$`)
+	for _, dir := range []string{".", "../platform", "../stacks"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, file := range files {
+			if strings.HasSuffix(file, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			imports := map[string]string{}
+			for _, imp := range f.Imports {
+				path, _ := strconv.Unquote(imp.Path.Value)
+				name := path[strings.LastIndex(path, "/")+1:]
+				if imp.Name != nil {
+					name = imp.Name.Name
+				}
+				imports[name] = path
+			}
+			check := func(what string, n ast.Node) {
+				if n == nil {
+					return
+				}
+				ast.Inspect(n, func(n ast.Node) bool {
+					sel, ok := n.(*ast.SelectorExpr)
+					if !ok {
+						return true
+					}
+					pkg, ok := sel.X.(*ast.Ident)
+					if !ok {
+						return true
+					}
+					if path := imports[pkg.Name]; versioned.MatchString(path) && !allowed[path+"."+sel.Sel.Name] {
+						t.Errorf("%s: %s exposes %s.%s (%s): export an ID, a name or an output instead", file, what, pkg.Name, sel.Sel.Name, path)
+					}
+					return false
+				})
+			}
+			for _, decl := range f.Decls {
+				switch d := decl.(type) {
+				case *ast.FuncDecl:
+					if !d.Name.IsExported() || (d.Recv != nil && !exportedReceiver(d.Recv)) {
+						continue
+					}
+					check(d.Name.Name, d.Type)
+				case *ast.GenDecl:
+					for _, spec := range d.Specs {
+						switch s := spec.(type) {
+						case *ast.TypeSpec:
+							if !s.Name.IsExported() {
+								continue
+							}
+							st, ok := s.Type.(*ast.StructType)
+							if !ok {
+								check(s.Name.Name, s.Type)
+								continue
+							}
+							for _, field := range st.Fields.List {
+								for _, name := range field.Names {
+									if name.IsExported() {
+										check(s.Name.Name+"."+name.Name, field.Type)
+									}
+								}
+								if len(field.Names) == 0 {
+									check(s.Name.Name+" (embedded)", field.Type)
+								}
+							}
+						case *ast.ValueSpec:
+							for _, name := range s.Names {
+								if name.IsExported() {
+									check(name.Name, s.Type)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func exportedReceiver(recv *ast.FieldList) bool {
+	typ := recv.List[0].Type
+	if star, ok := typ.(*ast.StarExpr); ok {
+		typ = star.X
+	}
+	if idx, ok := typ.(*ast.IndexExpr); ok {
+		typ = idx.X
+	}
+	id, ok := typ.(*ast.Ident)
+	return ok && id.IsExported()
 }

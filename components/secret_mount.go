@@ -128,8 +128,8 @@ type SecretMount struct {
 	Namespace pulumi.StringOutput
 	// MountPath is where VolumeMount mounts the volume.
 	MountPath pulumi.StringOutput
-	// Class is the SecretProviderClass.
-	Class *apiextensions.CustomResource
+	// Class is the SecretProviderClass, for pulumi.DependsOn.
+	Class pulumi.Resource
 
 	className, mountPath string
 }

@@ -190,8 +190,8 @@ type WorkloadIdentity struct {
 	ServiceAccountName pulumi.StringOutput
 	// Subject is the primary credential's subject.
 	Subject pulumi.StringOutput
-	// ServiceAccount is the annotated service account.
-	ServiceAccount *corev1.ServiceAccount
+	// ServiceAccount is the annotated service account, for pulumi.DependsOn.
+	ServiceAccount pulumi.Resource
 
 	// ready are the resources a pod needs before it starts; see Ready.
 	ready []pulumi.Resource

@@ -244,7 +244,7 @@ type Workload struct {
 	Identity *components.WorkloadIdentity
 	Mount    *components.SecretMount
 	// Sample is the busybox reader, when asked for.
-	Sample *appsv1.Deployment
+	Sample pulumi.Resource
 }
 
 // deployWorkload wires one workload: the cluster's issuer into the federated
