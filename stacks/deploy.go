@@ -8,7 +8,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/platform"
 )
 
 // AzureCLIClientID is the application ID that getClientConfig reports when
@@ -144,23 +143,23 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	return p, nil
 }
 
-// Outputs are the stack outputs of a platform: exactly platform.OutputNames,
-// the contract app stacks read with platform.Read, and
-// platform.OutputWorkloads.
+// Outputs are the stack outputs of a platform: exactly OutputNames,
+// the contract app stacks read with ReadPlatform, and
+// OutputWorkloads.
 func (p *Platform) Outputs() pulumi.Map {
 	return pulumi.Map{
-		platform.OutputResourceGroupName:  p.ResourceGroupName,
-		platform.OutputLocation:           pulumi.String(p.Location),
-		platform.OutputTenantID:           p.Vault.TenantID,
-		platform.OutputClusterName:        p.Cluster.Name,
-		platform.OutputClusterID:          p.Cluster.ID,
-		platform.OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
-		platform.OutputKubeconfig:         p.Cluster.Kubeconfig,
-		platform.OutputVaultID:            p.Vault.ID,
-		platform.OutputVaultName:          p.Vault.Name,
-		platform.OutputVaultURI:           p.Vault.URI,
-		platform.OutputVaultAuthorization: pulumi.String(string(p.Vault.Authorization)),
-		platform.OutputWorkloads:          p.workloadOutputs(),
+		OutputResourceGroupName:  p.ResourceGroupName,
+		OutputLocation:           pulumi.String(p.Location),
+		OutputTenantID:           p.Vault.TenantID,
+		OutputClusterName:        p.Cluster.Name,
+		OutputClusterID:          p.Cluster.ID,
+		OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
+		OutputKubeconfig:         p.Cluster.Kubeconfig,
+		OutputVaultID:            p.Vault.ID,
+		OutputVaultName:          p.Vault.Name,
+		OutputVaultURI:           p.Vault.URI,
+		OutputVaultAuthorization: pulumi.String(string(p.Vault.Authorization)),
+		OutputWorkloads:          p.workloadOutputs(),
 	}
 }
 

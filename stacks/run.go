@@ -1,5 +1,10 @@
 // Package stacks turns a stack's typed configuration into wired components:
 // LoadConfig, then Deploy, then the stack outputs.
+//
+// It also holds the contract those outputs are (OutputNames): app stacks
+// built on the platform read it with ReferencePlatform or ReadPlatform and get
+// a PlatformOutputs, with the platform cluster's Kubernetes provider and
+// read access to its vault.
 package stacks
 
 import (
@@ -7,7 +12,7 @@ import (
 )
 
 // Run is the Pulumi program: Build, then export the platform's outputs
-// (platform.OutputNames and platform.OutputWorkloads).
+// (OutputNames and OutputWorkloads).
 func Run(ctx *pulumi.Context) error {
 	p, err := Build(ctx)
 	if err != nil {

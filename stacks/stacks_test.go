@@ -17,7 +17,6 @@ import (
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
-	"github.com/secure-aks/secure-aks/platform"
 )
 
 // manyTags is a secure-aks:tags value with n entries.
@@ -496,18 +495,18 @@ func TestStackFiles(t *testing.T) {
 			// Outputs: exactly the platform contract and the workloads, by
 			// value; the kubeconfig secret, the issuer the cluster's.
 			keys := slices.Sorted(maps.Keys(p.Outputs))
-			want := slices.Sorted(slices.Values(append(slices.Clone(platform.OutputNames), platform.OutputWorkloads)))
+			want := slices.Sorted(slices.Values(append(slices.Clone(OutputNames), OutputWorkloads)))
 			if !slices.Equal(keys, want) {
 				t.Errorf("outputs = %v, want %v", keys, want)
 			}
 			for name, wantValue := range map[string]any{
-				platform.OutputClusterID:          mc.ID,
-				platform.OutputClusterName:        mc.State["name"].StringValue(),
-				platform.OutputVaultID:            kv.ID,
-				platform.OutputVaultName:          kv.State["name"].StringValue(),
-				platform.OutputTenantID:           inputAt(t, kv, "properties.tenantId"),
-				platform.OutputLocation:           inputAt(t, mc, "location"),
-				platform.OutputVaultAuthorization: map[bool]string{true: "RBAC", false: "AccessPolicy"}[inputAt(t, kv, "properties.enableRbacAuthorization") == true],
+				OutputClusterID:          mc.ID,
+				OutputClusterName:        mc.State["name"].StringValue(),
+				OutputVaultID:            kv.ID,
+				OutputVaultName:          kv.State["name"].StringValue(),
+				OutputTenantID:           inputAt(t, kv, "properties.tenantId"),
+				OutputLocation:           inputAt(t, mc, "location"),
+				OutputVaultAuthorization: map[bool]string{true: "RBAC", false: "AccessPolicy"}[inputAt(t, kv, "properties.enableRbacAuthorization") == true],
 			} {
 				if p.Outputs[name] != wantValue {
 					t.Errorf("output %s = %v, want %v", name, p.Outputs[name], wantValue)

@@ -29,7 +29,7 @@ const (
 	typeK8sProvider    = "pulumi:providers:kubernetes"
 	typeStackReference = "pulumi:pulumi:StackReference"
 	// platformIssuerOutput is the platform's issuer output
-	// (platform.OutputOIDCIssuerURL).
+	// (stacks.OutputOIDCIssuerURL).
 	platformIssuerOutput = "oidcIssuerUrl"
 	// typeStack: a rule over the whole plan, checked once.
 	typeStack = ""

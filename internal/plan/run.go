@@ -224,7 +224,7 @@ func applyProjectConfig(stack string, proj *workspace.Project, cfg config.Map) e
 		}
 		if decl.Secret && !v.Secure() {
 			//lint:ignore ST1005 the Pulumi CLI's message, verbatim: the offline plan fails as pulumi up does
-		return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, declared)
+			return fmt.Errorf("Stack '%s' with configuration key '%s' must be encrypted as it's secret", stack, declared)
 		}
 		plain, err := v.Value(placeholderDecrypter{})
 		if err != nil {

@@ -1,5 +1,5 @@
 // Package app is the orders service's stack on the secure-aks platform. It
-// reads the platform's outputs through a StackReference (platform.Reference)
+// reads the platform's outputs through a StackReference (stacks.ReferencePlatform)
 // and creates, in the platform's cluster and against the platform's vault:
 // the service's own workload identity, its SecretProviderClass, and a
 // Deployment that mounts it. It creates no cluster and no vault, and exports
@@ -16,7 +16,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/platform"
+	"github.com/secure-aks/secure-aks/stacks"
 )
 
 // The service's names.
@@ -54,7 +54,7 @@ func Build(ctx *pulumi.Context) (pulumi.Map, error) {
 	}
 	secret := cfg.Get("secretName")
 
-	p, err := platform.Reference(ctx, "platform", stack)
+	p, err := stacks.ReferencePlatform(ctx, "platform", stack)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,11 @@
 // by `go build -debug-actiongraph=FILE`, and lists the packages that took
 // longest. It is how BENCHMARKS.md measures compile-seconds.
 //
-//	go run ./internal/cmd/compilesecs [-top 15] FILE
+//	go run ./internal/cmd/compilesecs [-top 15] [-only PACKAGES.txt] FILE
+//
+// With -only, it counts only the packages listed in PACKAGES.txt, one import
+// path per line, as `go list -deps` prints them: what a consumer that
+// imports just those packages would compile.
 package main
 
 import (
@@ -26,10 +30,23 @@ type action struct {
 
 func main() {
 	top := flag.Int("top", 15, "how many packages to list")
+	onlyFile := flag.String("only", "", "count only the packages listed in this file, one per line (go list -deps)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: compilesecs [-top N] ACTIONGRAPH.json")
+		fmt.Fprintln(os.Stderr, "usage: compilesecs [-top N] [-only PACKAGES.txt] ACTIONGRAPH.json")
 		os.Exit(2)
+	}
+	var only map[string]bool
+	if *onlyFile != "" {
+		list, err := os.ReadFile(*onlyFile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "compilesecs:", err)
+			os.Exit(1)
+		}
+		only = map[string]bool{}
+		for _, p := range strings.Fields(string(list)) {
+			only[p] = true
+		}
 	}
 	data, err := os.ReadFile(flag.Arg(0))
 	if err != nil {
@@ -49,6 +66,9 @@ func main() {
 	total, groups := 0.0, map[string]float64{}
 	for _, a := range actions {
 		if a.Mode != "build" || a.TimeStart.IsZero() || a.TimeDone.IsZero() {
+			continue
+		}
+		if only != nil && !only[a.Package] {
 			continue
 		}
 		s := a.TimeDone.Sub(a.TimeStart).Seconds()

@@ -1,14 +1,16 @@
-// Package platform is the contract between the secure-aks platform stack and
-// the app stacks built on it: the names of the outputs the platform exports,
-// one struct with every value an app stack needs, a reader that fills it
-// from a StackReference, and the Kubernetes provider for the platform's
-// cluster.
+// The contract between the secure-aks platform stack and the app stacks
+// built on it: the names of the outputs the platform exports (Platform.Outputs
+// exports exactly these), one struct with every value an app stack needs, a
+// reader that fills it from a StackReference, and the Kubernetes provider for
+// the platform's cluster. It sits beside the code that exports the outputs,
+// so the two cannot drift apart.
 //
 // An app stack references the platform, federates its own WorkloadIdentity
 // to the platform's OIDC issuer, grants it read access to the platform's
 // vault, and mounts the vault with a SecretMount, through the provider
 // KubernetesProvider returns. It creates no cluster and no vault.
-package platform
+
+package stacks
 
 import (
 	"errors"
@@ -40,15 +42,15 @@ const (
 	OutputWorkloads = "workloads"
 )
 
-// OutputNames are the outputs Read needs, in the order it reports them.
+// OutputNames are the outputs ReadPlatform needs, in the order it reports them.
 var OutputNames = []string{
 	OutputResourceGroupName, OutputLocation, OutputTenantID,
 	OutputClusterName, OutputClusterID, OutputOIDCIssuerURL, OutputKubeconfig,
 	OutputVaultID, OutputVaultName, OutputVaultURI, OutputVaultAuthorization,
 }
 
-// Outputs is what an app stack needs of the platform.
-type Outputs struct {
+// PlatformOutputs is what an app stack needs of the platform.
+type PlatformOutputs struct {
 	// ResourceGroupName and Location are where the platform lives: an app
 	// stack may put its managed identities there.
 	ResourceGroupName pulumi.StringOutput
@@ -67,25 +69,25 @@ type Outputs struct {
 	VaultID   pulumi.StringOutput
 	VaultName pulumi.StringOutput
 	VaultURI  pulumi.StringOutput
-	// VaultAuthorization is the vault's mode, known when Read returns: it
+	// VaultAuthorization is the vault's mode, known when ReadPlatform returns: it
 	// decides what a grant is (a role assignment or an access policy).
 	VaultAuthorization components.VaultAuthorization
 }
 
-// Reference opens a StackReference to the platform stack, such as
-// "my-org/secure-aks/dev", and reads it.
-func Reference(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption) (*Outputs, error) {
+// ReferencePlatform opens a StackReference to the platform stack, such as
+// "my-org/secure-aks/dev", and reads it with ReadPlatform.
+func ReferencePlatform(ctx *pulumi.Context, name, stack string, opts ...pulumi.ResourceOption) (*PlatformOutputs, error) {
 	ref, err := pulumi.NewStackReference(ctx, name, &pulumi.StackReferenceArgs{Name: pulumi.String(stack)}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("referencing platform stack %q: %w", stack, err)
 	}
-	return Read(ref)
+	return ReadPlatform(ref)
 }
 
-// Read reads the platform's outputs from a reference to its stack. A
+// ReadPlatform reads the platform's outputs from a reference to its stack. A
 // platform stack that lacks one (deployed by an older secure-aks) is an
 // error naming every missing output.
-func Read(ref *pulumi.StackReference) (*Outputs, error) {
+func ReadPlatform(ref *pulumi.StackReference) (*PlatformOutputs, error) {
 	var missing []string
 	values := map[string]any{}
 	for _, name := range OutputNames {
@@ -110,7 +112,7 @@ func Read(ref *pulumi.StackReference) (*Outputs, error) {
 		return nil, fmt.Errorf("platform output %s %q: want %q or %q", OutputVaultAuthorization, mode, components.VaultAuthorizationRBAC, components.VaultAuthorizationAccessPolicy)
 	}
 	out := func(name string) pulumi.StringOutput { return ref.GetStringOutput(pulumi.String(name)) }
-	return &Outputs{
+	return &PlatformOutputs{
 		ResourceGroupName:  out(OutputResourceGroupName),
 		Location:           out(OutputLocation),
 		TenantID:           out(OutputTenantID),
@@ -127,16 +129,16 @@ func Read(ref *pulumi.StackReference) (*Outputs, error) {
 
 // VaultAccess grants read access to the platform's vault for the given
 // object types (WorkloadIdentityArgs.VaultAccess).
-func (o *Outputs) VaultAccess(types ...components.ObjectType) components.VaultAccess {
+func (o *PlatformOutputs) VaultAccess(types ...components.ObjectType) components.VaultAccess {
 	return components.VaultAccess{VaultID: o.VaultID, Authorization: o.VaultAuthorization, ObjectTypes: types}
 }
 
 // KubernetesProvider returns a Kubernetes provider for the platform's
 // cluster. Its clusterIdentifier is the cluster's resource ID, so a rotated
 // kubeconfig does not replace it and every object under it.
-func (o *Outputs) KubernetesProvider(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*kubernetes.Provider, error) {
+func (o *PlatformOutputs) KubernetesProvider(ctx *pulumi.Context, name string, opts ...pulumi.ResourceOption) (*kubernetes.Provider, error) {
 	if o == nil {
-		return nil, errors.New("platform outputs are nil: call Read first")
+		return nil, errors.New("platform outputs are nil: call ReadPlatform first")
 	}
 	p, err := kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
 		Kubeconfig:        o.Kubeconfig,

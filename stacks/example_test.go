@@ -1,4 +1,4 @@
-package platform_test
+package stacks_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/platform"
+	"github.com/secure-aks/secure-aks/stacks"
 )
 
 // platformStack answers, offline, a StackReference to a platform stack with
@@ -20,25 +20,25 @@ func (p platformStack) NewResource(args pulumi.MockResourceArgs) (string, resour
 		return args.Name + "-id", args.Inputs, nil
 	}
 	outputs := resource.NewPropertyMapFromMap(map[string]any{
-		platform.OutputResourceGroupName:  "rg-secure-aks-dev1a2b3c4d",
-		platform.OutputLocation:           "eastus",
-		platform.OutputTenantID:           "00000000-0000-0000-0000-00000000000b",
-		platform.OutputClusterName:        "aks5e6f7a8b",
-		platform.OutputClusterID:          "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.ContainerService/managedClusters/aks5e6f7a8b",
-		platform.OutputOIDCIssuerURL:      "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/",
-		platform.OutputVaultID:            "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.KeyVault/vaults/kvvault-1234abcd",
-		platform.OutputVaultName:          "kvvault-1234abcd",
-		platform.OutputVaultURI:           "https://kvvault-1234abcd.vault.azure.net/",
-		platform.OutputVaultAuthorization: "RBAC",
+		stacks.OutputResourceGroupName:  "rg-secure-aks-dev1a2b3c4d",
+		stacks.OutputLocation:           "eastus",
+		stacks.OutputTenantID:           "00000000-0000-0000-0000-00000000000b",
+		stacks.OutputClusterName:        "aks5e6f7a8b",
+		stacks.OutputClusterID:          "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.ContainerService/managedClusters/aks5e6f7a8b",
+		stacks.OutputOIDCIssuerURL:      "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/",
+		stacks.OutputVaultID:            "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.KeyVault/vaults/kvvault-1234abcd",
+		stacks.OutputVaultName:          "kvvault-1234abcd",
+		stacks.OutputVaultURI:           "https://kvvault-1234abcd.vault.azure.net/",
+		stacks.OutputVaultAuthorization: "RBAC",
 	})
-	outputs[platform.OutputKubeconfig] = resource.MakeSecret(resource.NewProperty("apiVersion: v1\nkind: Config\n"))
+	outputs[stacks.OutputKubeconfig] = resource.MakeSecret(resource.NewProperty("apiVersion: v1\nkind: Config\n"))
 	for _, name := range p.without {
 		delete(outputs, resource.PropertyKey(name))
 	}
 	return args.ID, resource.PropertyMap{
 		"name":              resource.NewProperty(string(args.ID)),
 		"outputs":           resource.NewProperty(outputs),
-		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(platform.OutputKubeconfig)}),
+		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(stacks.OutputKubeconfig)}),
 	}, nil
 }
 
@@ -49,9 +49,9 @@ func (platformStack) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
 // An app stack reads the platform, then federates its own identity to the
 // platform's cluster and grants it read access to the platform's vault,
 // every Kubernetes object through the platform cluster's provider.
-func ExampleReference() {
+func ExampleReferencePlatform() {
 	program := func(ctx *pulumi.Context) error {
-		p, err := platform.Reference(ctx, "platform", "my-org/secure-aks/dev")
+		p, err := stacks.ReferencePlatform(ctx, "platform", "my-org/secure-aks/dev")
 		if err != nil {
 			return err
 		}
@@ -83,13 +83,13 @@ func ExampleReference() {
 // An app stack that already holds a StackReference reads the contract from
 // it. A platform stack deployed before an output existed fails here, naming
 // every output it lacks, before anything is registered.
-func ExampleRead() {
+func ExampleReadPlatform() {
 	program := func(ctx *pulumi.Context) error {
 		ref, err := pulumi.NewStackReference(ctx, "platform", &pulumi.StackReferenceArgs{Name: pulumi.String("my-org/secure-aks/dev")})
 		if err != nil {
 			return err
 		}
-		p, err := platform.Read(ref)
+		p, err := stacks.ReadPlatform(ref)
 		if err != nil {
 			return err
 		}
@@ -97,7 +97,7 @@ func ExampleRead() {
 		return nil
 	}
 	// pulumi.RunErr gathers the program's errors; pulumi.Run prints the same.
-	older := platformStack{without: []string{platform.OutputVaultID, platform.OutputVaultAuthorization}}
+	older := platformStack{without: []string{stacks.OutputVaultID, stacks.OutputVaultAuthorization}}
 	if err := pulumi.RunErr(program, pulumi.WithMocks("orders", "dev", older)); err != nil {
 		fmt.Println("error:", err)
 	}
