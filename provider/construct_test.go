@@ -1,0 +1,250 @@
+package provider
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/blang/semver"
+	p "github.com/pulumi/pulumi-go-provider"
+	"github.com/pulumi/pulumi-go-provider/integration"
+	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/plan"
+)
+
+const (
+	testIssuer  = "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/"
+	testVaultID = "/subscriptions/00000000-0000-0000-0000-00000000000a/resourceGroups/rg-kv/providers/Microsoft.KeyVault/vaults/kv-test"
+	testTenant  = "00000000-0000-0000-0000-00000000000b"
+)
+
+// construct builds one component through the provider's Construct, as the
+// engine does for a TypeScript, Python or YAML program, against the same
+// recording mock the library's tests use. It returns the component's
+// outputs and what was registered.
+func construct(t *testing.T, token, name string, inputs map[string]property.Value) (property.Map, *plan.Recorder) {
+	t.Helper()
+	prov, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := plan.NewRecorder("app", "dev")
+	server, err := integration.NewServer(t.Context(), Name, semver.MustParse(Version),
+		integration.WithProvider(prov), integration.WithMocks(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := server.Construct(p.ConstructRequest{
+		Urn:    presource.NewURN("dev", "app", "", tokens.Type(token), name),
+		Inputs: property.NewMap(inputs),
+	})
+	if err != nil {
+		t.Fatalf("constructing %s %s: %v", token, name, err)
+	}
+	return resp.State, rec
+}
+
+func find(t *testing.T, rec *plan.Recorder, typeSuffix, name string) plan.Resource {
+	t.Helper()
+	r, err := plan.Find(rec.Resources(), typeSuffix, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func wantInput(t *testing.T, r plan.Resource, path string, want any) {
+	t.Helper()
+	got, ok := r.Input(path)
+	if !ok || !reflect.DeepEqual(got, want) {
+		t.Errorf("%s %s: input %s = %#v (set: %v), want %#v", r.Type, r.Name, path, got, ok, want)
+	}
+}
+
+func output(t *testing.T, state property.Map, key string) string {
+	t.Helper()
+	v, ok := state.GetOk(key)
+	if !ok {
+		t.Fatalf("no output %s in %v", key, state)
+	}
+	v = v.WithSecret(false)
+	if !v.IsString() {
+		t.Fatalf("output %s = %v, want a string", key, v)
+	}
+	return v.AsString()
+}
+
+func str(s string) property.Value { return property.New(s) }
+
+// A workload identity built from another language wires as the Go one: the
+// credential trusts the given issuer verbatim for exactly its service
+// account, the grant is scoped to the given vault and names the identity's
+// principal, and the annotation and the clientId output are the identity's
+// client ID.
+func TestConstructWorkloadIdentity(t *testing.T) {
+	state, rec := construct(t, components.WorkloadIdentityType, "orders", map[string]property.Value{
+		"resourceGroupName":  str("rg-app"),
+		"oidcIssuerUrl":      str(testIssuer),
+		"namespace":          str("orders"),
+		"serviceAccountName": str("orders-api"),
+		"vaultAccess": property.New(property.NewMap(map[string]property.Value{
+			"main": property.New(property.NewMap(map[string]property.Value{"vaultId": str(testVaultID), "objectTypes": property.New([]property.Value{str("secret")})})),
+		})),
+	})
+	id := find(t, rec, ":UserAssignedIdentity", "orders")
+	clientID, principalID := id.State["clientId"].StringValue(), id.State["principalId"].StringValue()
+
+	fic := find(t, rec, ":FederatedIdentityCredential", "orders-fic")
+	wantInput(t, fic, "issuer", testIssuer)
+	wantInput(t, fic, "subject", "system:serviceaccount:orders:orders-api")
+	wantInput(t, fic, "resourceName", id.State["name"].StringValue())
+
+	grant := find(t, rec, ":RoleAssignment", "orders-main-secrets-user")
+	wantInput(t, grant, "scope", testVaultID)
+	wantInput(t, grant, "principalId", principalID)
+
+	sa := find(t, rec, "kubernetes:core/v1:ServiceAccount", "orders-sa")
+	annotations, _ := sa.Input("metadata.annotations")
+	if got := annotations.(map[string]any)[components.ClientIDAnnotation]; got != clientID {
+		t.Errorf("service account annotation %s = %v, want the identity's client ID %q", components.ClientIDAnnotation, got, clientID)
+	}
+
+	if got := output(t, state, "clientId"); got != clientID {
+		t.Errorf("output clientId %q, want the identity's %q", got, clientID)
+	}
+	if got := output(t, state, "subject"); got != "system:serviceaccount:orders:orders-api" {
+		t.Errorf("output subject %q", got)
+	}
+}
+
+// A SecretMount's class carries the given client ID, tenant and vault, and
+// its outputs name the volume a pod mounts.
+func TestConstructSecretMount(t *testing.T) {
+	state, rec := construct(t, components.SecretMountType, "orders", map[string]property.Value{
+		"namespace": str("orders"),
+		"vaultName": str("kv-test"),
+		"tenantId":  str(testTenant),
+		"clientId":  str("00000000-0000-0000-0000-00000000000c"),
+		"objects": property.New([]property.Value{
+			property.New(property.NewMap(map[string]property.Value{"name": str("db-password"), "alias": str("db")})),
+		}),
+	})
+	spc := find(t, rec, "SecretProviderClass", "orders")
+	wantInput(t, spc, "spec.parameters.clientID", "00000000-0000-0000-0000-00000000000c")
+	wantInput(t, spc, "spec.parameters.tenantID", testTenant)
+	wantInput(t, spc, "spec.parameters.keyvaultName", "kv-test")
+	if got := output(t, state, "volumeName"); got != "secrets-store-orders" {
+		t.Errorf("output volumeName %q", got)
+	}
+	if got := output(t, state, "mountPath"); got != components.DefaultMountPath {
+		t.Errorf("output mountPath %q", got)
+	}
+}
+
+// A cluster's outputs are its issuer and ID, and its kubeconfig stays a
+// secret across the language boundary.
+func TestConstructCluster(t *testing.T) {
+	state, rec := construct(t, components.ClusterType, "aks", map[string]property.Value{
+		"resourceGroupName": str("rg-app"),
+	})
+	mc := find(t, rec, ":ManagedCluster", "aks")
+	wantInput(t, mc, "oidcIssuerProfile.enabled", true)
+	wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
+	if got, want := output(t, state, "oidcIssuerUrl"), mc.State["oidcIssuerProfile"].ObjectValue()["issuerURL"].StringValue(); got != want {
+		t.Errorf("output oidcIssuerUrl %q, want the cluster's %q", got, want)
+	}
+	if got := output(t, state, "clusterId"); got != mc.ID {
+		t.Errorf("output clusterId %q, want %q", got, mc.ID)
+	}
+	if v, _ := state.GetOk("kubeconfig"); !v.Secret() {
+		t.Errorf("output kubeconfig is not a secret")
+	}
+}
+
+// A vault's secrets stay secret on their way in, and its outputs name it.
+func TestConstructVault(t *testing.T) {
+	state, rec := construct(t, components.VaultType, "kv", map[string]property.Value{
+		"resourceGroupName": str("rg-app"),
+		"tenantId":          str(testTenant),
+		"secrets": property.New(property.NewMap(map[string]property.Value{
+			"db-password": property.New("s3cret").WithSecret(true),
+		})),
+	})
+	kv := find(t, rec, "keyvault:Vault", "kv")
+	wantInput(t, kv, "properties.enableRbacAuthorization", true)
+	wantInput(t, kv, "properties.enablePurgeProtection", true)
+	secret := find(t, rec, "keyvault:Secret", "kv-db-password")
+	if v := secret.RawInputs["properties"].ObjectValue()["value"]; !v.ContainsSecrets() {
+		t.Errorf("the secret's value reached the Secret resource unmarked: %v", v)
+	}
+	if got := output(t, state, "vaultId"); got != kv.ID {
+		t.Errorf("output vaultId %q, want %q", got, kv.ID)
+	}
+	if got := output(t, state, "authorization"); got != string(components.VaultAuthorizationRBAC) {
+		t.Errorf("output authorization %q", got)
+	}
+}
+
+// Bad input from another language gets the library's messages under the
+// names the caller wrote, and registers nothing.
+func TestConstructRefusesBadInputByItsSchemaName(t *testing.T) {
+	prov, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := plan.NewRecorder("app", "dev")
+	server, err := integration.NewServer(t.Context(), Name, semver.MustParse(Version), integration.WithProvider(prov), integration.WithMocks(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = server.Construct(p.ConstructRequest{
+		Urn: presource.NewURN("dev", "app", "", tokens.Type(components.WorkloadIdentityType), "orders"),
+		Inputs: property.NewMap(map[string]property.Value{
+			"resourceGroupName":  str("rg-app"),
+			"oidcIssuerUrl":      str(testIssuer),
+			"namespace":          str("Orders"),
+			"serviceAccountName": str("orders-api"),
+			"vaultAccess": property.New(property.NewMap(map[string]property.Value{
+				"main": property.New(property.NewMap(map[string]property.Value{"vaultId": str(testVaultID)})),
+			})),
+		}),
+	})
+	if err == nil {
+		t.Fatal("constructed a workload identity with a bad namespace and no object types")
+	}
+	for _, want := range []string{`namespace "Orders"`, `vaultAccess.main.objectTypes`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error does not name %s:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "ObjectTypes") || strings.Contains(err.Error(), "Namespace") {
+		t.Errorf("error names the Go fields, not the schema's:\n%v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered for bad input, want none", n)
+	}
+}
+
+func TestSchemaPath(t *testing.T) {
+	for _, c := range []struct {
+		args  any
+		field string
+		want  string
+	}{
+		{WorkloadIdentityArgs{}, "VaultAccess.main.ObjectTypes", "vaultAccess.main.objectTypes"},
+		{WorkloadIdentityArgs{}, "AdditionalSubjects.ci.Namespace", "additionalSubjects.ci.namespace"},
+		{SecretMountArgs{}, "Objects[1].Name", "objects[1].name"},
+		{SecretMountArgs{}, "SyncSecret.SecretName", "syncSecret.secretName"},
+		{ClusterArgs{}, "AvailabilityZones[0]", "availabilityZones[0]"},
+		{VaultArgs{}, "PrivateEndpoint.SubnetID", "privateEndpoint.subnetId"},
+		{VaultArgs{}, "Unknown.Field", "Unknown.Field"},
+	} {
+		if got := schemaPath(reflect.TypeOf(c.args), c.field); got != c.want {
+			t.Errorf("schemaPath(%T, %q) = %q, want %q", c.args, c.field, got, c.want)
+		}
+	}
+}
