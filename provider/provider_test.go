@@ -102,3 +102,70 @@ func fieldNames(t reflect.Type) []string {
 	slices.Sort(names)
 	return names
 }
+
+// TestOutputsMirrorTheLibrary holds each component's schema outputs to the
+// library component's exported fields: every field is served under a named
+// property (or is named here as not servable, with why), so a field added
+// to the library cannot be missing from other languages.
+func TestOutputsMirrorTheLibrary(t *testing.T) {
+	raw, err := os.ReadFile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema struct {
+		Resources map[string]struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	// The library field and the schema properties that serve it; none for
+	// a field another language cannot receive (a Go resource object).
+	served := map[string]map[string][]string{
+		components.ClusterType: {
+			"Name": {"name"}, "ID": {"clusterId"}, "OIDCIssuerURL": {"oidcIssuerUrl"}, "Kubeconfig": {"kubeconfig"},
+			"KubeletIdentity":         {"kubeletClientId", "kubeletObjectId"},
+			"SecretsProviderIdentity": {"secretsProviderClientId", "secretsProviderObjectId"},
+			"KubernetesProvider":      nil, // a provider object: build one from kubeconfig and clusterId
+		},
+		components.VaultType: {
+			"Name": {"name"}, "ID": {"vaultId"}, "URI": {"uri"}, "TenantID": {"tenantId"},
+			"Authorization": {"authorization"}, "SecretURIs": {"secretUris"},
+		},
+		components.WorkloadIdentityType: {
+			"ID": {"identityId"}, "ClientID": {"clientId"}, "PrincipalID": {"principalId"}, "TenantID": {"tenantId"},
+			"Namespace": {"namespace"}, "ServiceAccountName": {"serviceAccountName"}, "Subject": {"subject"},
+			"ServiceAccount": nil, // a resource for DependsOn: depend on the component instead
+		},
+		components.SecretMountType: {
+			"ID": {"secretProviderClassId"}, "Name": {"name"}, "Namespace": {"namespace"}, "MountPath": {"mountPath"},
+			"Class": nil, // a resource for DependsOn: depend on the component instead
+		},
+	}
+	library := map[string]reflect.Type{
+		components.ClusterType:          reflect.TypeFor[components.Cluster](),
+		components.VaultType:            reflect.TypeFor[components.Vault](),
+		components.WorkloadIdentityType: reflect.TypeFor[components.WorkloadIdentity](),
+		components.SecretMountType:      reflect.TypeFor[components.SecretMount](),
+	}
+	for token, typ := range library {
+		fields := fieldNames(typ)
+		for _, f := range fields {
+			props, ok := served[token][f]
+			if !ok {
+				t.Errorf("%s: the library's %s.%s is not served by the provider (add it to the provider's %s, or name it here with why not)", token, typ.Name(), f, typ.Name())
+			}
+			for _, p := range props {
+				if _, ok := schema.Resources[token].Properties[p]; !ok {
+					t.Errorf("%s: %s.%s should be served as %q, which the schema does not have", token, typ.Name(), f, p)
+				}
+			}
+		}
+		for f := range served[token] {
+			if !slices.Contains(fields, f) {
+				t.Errorf("%s: %s.%s is listed here but the library has no such field", token, typ.Name(), f)
+			}
+		}
+	}
+}
