@@ -7,9 +7,11 @@ import (
 	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/provider/internal/libdocs"
 )
 
 var update = flag.Bool("update", false, "rewrite schema.json from the provider")
@@ -167,5 +169,65 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 				t.Errorf("%s: %s.%s is listed here but the library has no such field", token, typ.Name(), f)
 			}
 		}
+	}
+}
+
+// TestDocsUpToDate holds docs_gen.go to the library's doc comments, which
+// the schema serves as descriptions.
+func TestDocsUpToDate(t *testing.T) {
+	want, err := libdocs.Generate("../components")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("docs_gen.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("provider/docs_gen.go is stale: the library's docs changed.\nRegenerate it, then the schema:\n" +
+			"    go -C provider run ./cmd/docgen > provider/docs_gen.go\n" +
+			"    go -C provider run ./cmd/pulumi-resource-secure-aks -schema > provider/schema.json")
+	}
+}
+
+// TestEveryPropertyDescribed checks that the schema describes every
+// component, input and output, so that no SDK member is undocumented.
+func TestEveryPropertyDescribed(t *testing.T) {
+	raw, err := os.ReadFile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type props map[string]struct {
+		Description string `json:"description"`
+	}
+	var schema struct {
+		Resources map[string]struct {
+			Description     string `json:"description"`
+			InputProperties props  `json:"inputProperties"`
+			Properties      props  `json:"properties"`
+		} `json:"resources"`
+		Types map[string]struct {
+			Properties props `json:"properties"`
+		} `json:"types"`
+	}
+	if err := json.Unmarshal(raw, &schema); err != nil {
+		t.Fatal(err)
+	}
+	check := func(where string, ps props) {
+		for name, p := range ps {
+			if strings.TrimSpace(p.Description) == "" {
+				t.Errorf("%s.%s has no description", where, name)
+			}
+		}
+	}
+	for token, r := range schema.Resources {
+		if r.Description == "" {
+			t.Errorf("%s has no description", token)
+		}
+		check(token+" input", r.InputProperties)
+		check(token+" output", r.Properties)
+	}
+	for token, ty := range schema.Types {
+		check(token, ty.Properties)
 	}
 }
