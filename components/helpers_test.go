@@ -1,7 +1,6 @@
 package components
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 // runMocked runs fn against the recording mock and returns what it recorded.
@@ -21,24 +21,13 @@ func runMocked(t *testing.T, fn func(ctx *pulumi.Context) error) (*plan.Recorder
 
 func mustFind(t *testing.T, rec *plan.Recorder, typeSuffix, name string) plan.Resource {
 	t.Helper()
-	r, err := plan.Find(rec.Resources(), typeSuffix, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return plantest.MustFind(t, rec.Resources(), typeSuffix, name)
 }
 
 // wantInput asserts the (secret-revealed) input at path.
 func wantInput(t *testing.T, r plan.Resource, path string, want any) {
 	t.Helper()
-	got, ok := r.Input(path)
-	if !ok {
-		t.Errorf("%s %s: input %s is not set, want %v", r.Type, r.Name, path, want)
-		return
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s %s: input %s = %#v, want %#v", r.Type, r.Name, path, got, want)
-	}
+	plantest.WantInput(t, r, path, want)
 }
 
 func wantNoInput(t *testing.T, r plan.Resource, path string) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 const (
@@ -50,19 +51,7 @@ func construct(t *testing.T, token, name string, inputs map[string]property.Valu
 
 func find(t *testing.T, rec *plan.Recorder, typeSuffix, name string) plan.Resource {
 	t.Helper()
-	r, err := plan.Find(rec.Resources(), typeSuffix, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func wantInput(t *testing.T, r plan.Resource, path string, want any) {
-	t.Helper()
-	got, ok := r.Input(path)
-	if !ok || !reflect.DeepEqual(got, want) {
-		t.Errorf("%s %s: input %s = %#v (set: %v), want %#v", r.Type, r.Name, path, got, ok, want)
-	}
+	return plantest.MustFind(t, rec.Resources(), typeSuffix, name)
 }
 
 func output(t *testing.T, state property.Map, key string) string {
@@ -99,13 +88,13 @@ func TestConstructWorkloadIdentity(t *testing.T) {
 	clientID, principalID := id.State["clientId"].StringValue(), id.State["principalId"].StringValue()
 
 	fic := find(t, rec, ":FederatedIdentityCredential", "orders-fic")
-	wantInput(t, fic, "issuer", testIssuer)
-	wantInput(t, fic, "subject", "system:serviceaccount:orders:orders-api")
-	wantInput(t, fic, "resourceName", id.State["name"].StringValue())
+	plantest.WantInput(t, fic, "issuer", testIssuer)
+	plantest.WantInput(t, fic, "subject", "system:serviceaccount:orders:orders-api")
+	plantest.WantInput(t, fic, "resourceName", id.State["name"].StringValue())
 
 	grant := find(t, rec, ":RoleAssignment", "orders-main-secrets-user")
-	wantInput(t, grant, "scope", testVaultID)
-	wantInput(t, grant, "principalId", principalID)
+	plantest.WantInput(t, grant, "scope", testVaultID)
+	plantest.WantInput(t, grant, "principalId", principalID)
 
 	sa := find(t, rec, "kubernetes:core/v1:ServiceAccount", "orders-sa")
 	annotations, _ := sa.Input("metadata.annotations")
@@ -134,9 +123,9 @@ func TestConstructSecretMount(t *testing.T) {
 		}),
 	})
 	spc := find(t, rec, "SecretProviderClass", "orders")
-	wantInput(t, spc, "spec.parameters.clientID", "00000000-0000-0000-0000-00000000000c")
-	wantInput(t, spc, "spec.parameters.tenantID", testTenant)
-	wantInput(t, spc, "spec.parameters.keyvaultName", "kv-test")
+	plantest.WantInput(t, spc, "spec.parameters.clientID", "00000000-0000-0000-0000-00000000000c")
+	plantest.WantInput(t, spc, "spec.parameters.tenantID", testTenant)
+	plantest.WantInput(t, spc, "spec.parameters.keyvaultName", "kv-test")
 	if got := output(t, state, "volumeName"); got != "secrets-store-orders" {
 		t.Errorf("output volumeName %q", got)
 	}
@@ -152,8 +141,8 @@ func TestConstructCluster(t *testing.T) {
 		"resourceGroupName": str("rg-app"),
 	})
 	mc := find(t, rec, ":ManagedCluster", "aks")
-	wantInput(t, mc, "oidcIssuerProfile.enabled", true)
-	wantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
+	plantest.WantInput(t, mc, "oidcIssuerProfile.enabled", true)
+	plantest.WantInput(t, mc, "securityProfile.workloadIdentity.enabled", true)
 	if got, want := output(t, state, "oidcIssuerUrl"), mc.State["oidcIssuerProfile"].ObjectValue()["issuerURL"].StringValue(); got != want {
 		t.Errorf("output oidcIssuerUrl %q, want the cluster's %q", got, want)
 	}
@@ -175,8 +164,8 @@ func TestConstructVault(t *testing.T) {
 		})),
 	})
 	kv := find(t, rec, "keyvault:Vault", "kv")
-	wantInput(t, kv, "properties.enableRbacAuthorization", true)
-	wantInput(t, kv, "properties.enablePurgeProtection", true)
+	plantest.WantInput(t, kv, "properties.enableRbacAuthorization", true)
+	plantest.WantInput(t, kv, "properties.enablePurgeProtection", true)
 	secret := find(t, rec, "keyvault:Secret", "kv-db-password")
 	if v := secret.RawInputs["properties"].ObjectValue()["value"]; !v.ContainsSecrets() {
 		t.Errorf("the secret's value reached the Secret resource unmarked: %v", v)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 // manyTags is a secure-aks:tags value with n entries.
@@ -110,13 +111,11 @@ func minimal(extra map[string]string) plan.StackConfig {
 
 func mustFind(t *testing.T, rs []plan.Resource, typeSuffix, name string) plan.Resource {
 	t.Helper()
-	r, err := plan.Find(rs, typeSuffix, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return plantest.MustFind(t, rs, typeSuffix, name)
 }
 
+// wantInput compares printed forms: the stack tests write numbers as Go
+// ints, the recorded inputs hold them as float64.
 func wantInput(t *testing.T, r plan.Resource, path string, want any) {
 	t.Helper()
 	got, ok := r.Input(path)
