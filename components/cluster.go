@@ -178,9 +178,10 @@ type ClusterArgs struct {
 	Tier ClusterTier
 	// NetworkPolicy is the network policy engine (NetworkPolicyCilium, with
 	// the Cilium dataplane; NetworkPolicyAzure; NetworkPolicyCalico;
-	// NetworkPolicyNone). Optional: default DefaultNetworkPolicy. Changed in
-	// place where AKS supports the migration (to Cilium, it reimages every
-	// node).
+	// NetworkPolicyNone). Optional: default DefaultNetworkPolicy. Changing
+	// it replaces the cluster, and with it every Kubernetes object on it:
+	// azure-native v2.90 treats the whole networkProfile as force-new, even
+	// where AKS could migrate in place (docs/azure-facts.md#what-replaces-a-resource).
 	NetworkPolicy NetworkPolicy
 	// UpgradeChannel is the Kubernetes auto-upgrade channel. Optional:
 	// default DefaultUpgradeChannel. Changed in place.
@@ -352,7 +353,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	child := childOptions(c, opts)
 
 	mc := a.managedClusterArgs(name)
-	clusterOpts := append(slices.Clone(child), pulumi.Protect(a.Protect))
+	clusterOpts := protectIf(child, a.Protect)
 	if a.NodeSubnetID != nil {
 		identityID, grant, err := a.subnetIdentity(ctx, name, child)
 		if err != nil {
@@ -379,9 +380,13 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	kubeconfig := a.kubeconfig(ctx, c, aks)
 	provider, err := kubernetes.NewProvider(ctx, name+"-k8s", &kubernetes.ProviderArgs{
 		Kubeconfig: kubeconfig,
-		// A rotated kubeconfig must not replace the provider and every object
-		// under it (docs/azure-facts.md#pulumi-specifics).
-		ClusterIdentifier: aks.ID().ToStringOutput(),
+		// Only a new clusterIdentifier replaces the provider, and with it
+		// every object under it; a rotated kubeconfig must not
+		// (docs/azure-facts.md#pulumi-specifics). The identifier is this
+		// incarnation of the cluster, its resourceUID, not its resource ID:
+		// a cluster replaced under the same name keeps its ID, and Pulumi
+		// would go on believing that the objects on the old one exist.
+		ClusterIdentifier: aks.ResourceUID,
 	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("creating cluster %q: kubernetes provider: %w", name, err)

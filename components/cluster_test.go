@@ -148,8 +148,12 @@ func TestNewClusterProviderAndParenting(t *testing.T) {
 	prov := mustFind(t, rec, "pulumi:providers:kubernetes", "aks-k8s")
 	wantInput(t, mc, "resourceName", "aks-x")
 	wantInput(t, mc, "kubernetesVersion", "1.33")
-	// The provider's clusterIdentifier is the cluster's resource ID.
-	wantInput(t, prov, "clusterIdentifier", mc.ID)
+	// The provider's clusterIdentifier is this incarnation of the cluster,
+	// its resourceUID: a cluster replaced under its name keeps its ID.
+	wantInput(t, prov, "clusterIdentifier", mc.State["resourceUID"].StringValue())
+	if uid := mc.State["resourceUID"].StringValue(); uid == "" || uid == mc.ID {
+		t.Errorf("resourceUID = %q: not an identifier of its own", uid)
+	}
 	if !strings.HasSuffix(mc.ID, "/managedClusters/aks-x") {
 		t.Errorf("cluster ID = %q", mc.ID)
 	}

@@ -69,14 +69,17 @@ func dnsPrefix(clusterName, component string) string {
 const MaxApplicationDisplayNameLength = 256
 
 // applicationDisplayName is the default display name of a workload's Entra
-// application: PROJECT-STACK-NAME, cut with a hash suffix to fit Entra's
+// application: PROJECT-STACK-NAME-HASH, where HASH is 8 hex characters of a
+// hash of the resource group, project, stack and component, so that two
+// people's stacks of one name (each with its own auto-named resource group)
+// are told apart in the portal. PROJECT-STACK-NAME is cut to fit Entra's
 // limit.
-func applicationDisplayName(project, stack, name string) string {
+func applicationDisplayName(resourceGroup, project, stack, name string) string {
 	n := project + "-" + stack + "-" + name
-	if len(n) > MaxApplicationDisplayNameLength {
-		n = n[:MaxApplicationDisplayNameLength-9] + "-" + shortHash(8, project, stack, name)
+	if len(n) > MaxApplicationDisplayNameLength-9 {
+		n = n[:MaxApplicationDisplayNameLength-9]
 	}
-	return n
+	return n + "-" + shortHash(8, strings.ToLower(resourceGroup), project, stack, name)
 }
 
 // shortHash returns n hex characters of the SHA-256 of the parts.

@@ -94,14 +94,21 @@ func TestCredentialNamesAtTheirLimits(t *testing.T) {
 
 func TestApplicationDisplayNameAtItsLimit(t *testing.T) {
 	t.Parallel()
-	if got := applicationDisplayName("secure-aks", "dev", "reader"); got != "secure-aks-dev-reader" {
-		t.Errorf("short name = %q", got)
+	got := applicationDisplayName("rg-secure-aks-dev1a2b3c4d", "secure-aks", "dev", "reader")
+	if !regexp.MustCompile(`^secure-aks-dev-reader-[0-9a-f]{8}$`).MatchString(got) {
+		t.Errorf("short name = %q, want secure-aks-dev-reader-HASH", got)
 	}
-	long := applicationDisplayName(strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 63))
+	if other := applicationDisplayName("rg-secure-aks-dev9f8e7d6c", "secure-aks", "dev", "reader"); other == got {
+		t.Errorf("two stacks named dev in two resource groups share the display name %q", got)
+	}
+	if again := applicationDisplayName("RG-secure-aks-dev1a2b3c4d", "secure-aks", "dev", "reader"); again != got {
+		t.Errorf("resource group names are case-insensitive in Azure, but %q != %q", again, got)
+	}
+	long := applicationDisplayName("rg", strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 63))
 	if len(long) > MaxApplicationDisplayNameLength {
 		t.Errorf("display name of %d characters, over Entra's %d", len(long), MaxApplicationDisplayNameLength)
 	}
-	other := applicationDisplayName(strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 62)+"x")
+	other := applicationDisplayName("rg", strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 62)+"x")
 	if long == other {
 		t.Errorf("two workloads cut to the same display name %q", long)
 	}

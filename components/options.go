@@ -1,6 +1,8 @@
 package components
 
 import (
+	"slices"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -23,6 +25,18 @@ func childOptions(c pulumi.Resource, opts []pulumi.ResourceOption) []pulumi.Reso
 	}
 	for _, in := range ro.DependsOnInputs {
 		out = append(out, pulumi.DependsOnInputs(in))
+	}
+	return out
+}
+
+// protectIf returns a copy of child with pulumi.Protect(true) appended when
+// protect is set. It never appends Protect(false): that would override a
+// pulumi.Protect(true) the caller gave the component, which its children
+// inherit through their parent.
+func protectIf(child []pulumi.ResourceOption, protect bool) []pulumi.ResourceOption {
+	out := slices.Clone(child)
+	if protect {
+		out = append(out, pulumi.Protect(true))
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	locks "github.com/pulumi/pulumi-azure-native-sdk/authorization/v2/v20200501"
 	// The root keyvault package, not an API-versioned one: only it has the
@@ -82,7 +83,9 @@ type VaultArgs struct {
 	// replaces the vault.
 	ResourceGroupName pulumi.StringInput
 	// Location is the Azure region. Optional: by default the provider's
-	// azure-native:location. Changing it replaces the vault.
+	// azure-native:location. A change is refused by Azure: azure-native
+	// updates the vault in place, and a vault cannot move to another region
+	// (docs/azure-facts.md#what-replaces-a-resource); the way is a new vault.
 	Location pulumi.StringPtrInput
 	// TenantID is the Entra tenant that authenticates requests. Required.
 	// Changed in place.
@@ -110,8 +113,8 @@ type VaultArgs struct {
 	// until the retention ends. Optional: nil means true. Once on, Azure never
 	// turns it off, and it refuses the value false, so false leaves the
 	// property unset (docs/azure-facts.md#key-vault-names-and-soft-delete).
-	// Turning it on is changed in place; turning it off changes nothing in
-	// Azure.
+	// Turning it on is changed in place; turning it off is refused by Azure:
+	// it stays on.
 	PurgeProtectionEnabled *bool
 	// SoftDeleteRetentionDays is how long deleted vaults and secrets are kept:
 	// 7-90. Default 90. Soft delete itself is always on. The retention is set
@@ -154,14 +157,16 @@ type VaultArgs struct {
 	// PrincipalTypeUser, PrincipalTypeServicePrincipal (CI, managed
 	// identities) or PrincipalTypeGroup. ARM rejects a role assignment whose
 	// principal type does not match. Optional: default PrincipalTypeUser.
-	// Changing it replaces the grant.
+	// Changed in place: the grant's name comes from its scope, principal and
+	// role, and azure-native updates a principal type in place.
 	SecretsOfficerPrincipalType PrincipalType
 	// PrivateEndpoint, if set, gives the vault a private endpoint (group
 	// "vault") in a subnet of the caller's VNet, with a DNS zone group in the
 	// privatelink.vaultcore.azure.net zone, so that pods in that VNet reach
 	// it by its private IP (docs/azure-facts.md#key-vault-network). Optional.
-	// A change of its subnet is refused by Azure: the endpoint must be made
-	// anew.
+	// A change of its subnet replaces the endpoint (azure-native's
+	// forceNewMap); while the vault has a delete lock, Azure refuses to
+	// delete the old one (docs/azure-facts.md#locks).
 	PrivateEndpoint *VaultPrivateEndpoint
 	// DiagnosticsWorkspaceID sends the vault's audit logs (category group
 	// "audit") to this Log Analytics workspace. Optional. Changed in place.
@@ -183,7 +188,7 @@ type VaultArgs struct {
 // VaultPrivateEndpoint places a vault's private endpoint.
 type VaultPrivateEndpoint struct {
 	// SubnetID is the subnet of the endpoint (Network.EndpointSubnetID).
-	// Required. A change is refused by Azure: the endpoint must be made anew.
+	// Required. Changing it replaces the endpoint (see PrivateEndpoint).
 	SubnetID pulumi.StringInput
 	// DNSZoneID is the privatelink.vaultcore.azure.net private DNS zone,
 	// linked to the VNet (Network.VaultDNSZoneID). Required. Changed in
@@ -414,7 +419,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		VaultName:         vaultName,
 		Properties:        props,
 		Tags:              toStringMap(a.Tags),
-	}, append(slices.Clone(child), pulumi.Protect(a.Protect))...)
+	}, protectIf(child, a.Protect)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
@@ -554,8 +559,32 @@ func (p *keyvaultPermissions) add(t ObjectType) {
 	}
 }
 
-// newAccessPolicy adds one standalone access policy to the vault vaultID.
+// policyChains holds, per program and vault ID output, the access policy
+// written last, so that the next one on that vault waits for it.
+// azure-native's AccessPolicy reads the vault's whole policy list, changes
+// it and writes it back: two written at once on one vault can drop each
+// other or fail with 409 (docs/azure-facts.md#key-vault-access-policies).
+// The chain holds across components (the vault's own policy and every
+// workload's) when they are given the same output, Vault.ID; a vault ID
+// built another way (a literal, a StackReference) starts a chain of its own.
+var policyChains = struct {
+	sync.Mutex
+	last map[*pulumi.Context]map[pulumi.StringOutput]pulumi.Resource
+}{last: map[*pulumi.Context]map[pulumi.StringOutput]pulumi.Resource{}}
+
+// newAccessPolicy adds one standalone access policy to the vault vaultID,
+// after every policy this program wrote on that vault before it.
 func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, tenantID, objectID pulumi.StringInput, p *keyvaultPermissions, opts ...pulumi.ResourceOption) (*keyvault.AccessPolicy, error) {
+	policyChains.Lock()
+	defer policyChains.Unlock()
+	chain := policyChains.last[ctx]
+	if chain == nil {
+		chain = map[pulumi.StringOutput]pulumi.Resource{}
+		policyChains.last[ctx] = chain
+	}
+	if previous := chain[vaultID]; previous != nil {
+		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{previous}))
+	}
 	ap, err := keyvault.NewAccessPolicy(ctx, name, &keyvault.AccessPolicyArgs{
 		ResourceGroupName: vaultID.ApplyT(func(id string) string { return idSegment(id, "resourceGroups") }).(pulumi.StringOutput),
 		VaultName:         vaultID.ApplyT(func(id string) string { return idSegment(id, "vaults") }).(pulumi.StringOutput),
@@ -572,6 +601,7 @@ func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutp
 	if err != nil {
 		return nil, fmt.Errorf("access policy %q: %w", name, err)
 	}
+	chain[vaultID] = ap
 	return ap, nil
 }
 

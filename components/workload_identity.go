@@ -120,8 +120,10 @@ type WorkloadIdentityArgs struct {
 	// identity and creates one of the other kind, with a new client ID.
 	Kind IdentityKind
 	// ResourceGroupName holds the managed identity. Required for
-	// ManagedIdentity; unused for Application. Changing it replaces the
-	// managed identity.
+	// ManagedIdentity. For Application, optional: it goes into the hash of
+	// the default display name, so that two stacks of one name in two
+	// resource groups are told apart. Changing it replaces the managed
+	// identity, or renames the application in place.
 	ResourceGroupName pulumi.StringInput
 	// Location of the managed identity. Optional: the provider's default.
 	// Changing it replaces the managed identity.
@@ -131,7 +133,8 @@ type WorkloadIdentityArgs struct {
 	// identity) or the application's display name (at most 256 characters;
 	// changed in place). Optional: a managed identity is auto-named from the
 	// component name with a random suffix; an application is named
-	// PROJECT-STACK-COMPONENT, cut with a hash to 256 characters
+	// PROJECT-STACK-COMPONENT-HASH, with 8 hex characters of a hash of
+	// ResourceGroupName, project, stack and component, cut to 256 characters
 	// (docs/azure-facts.md#other-name-limits).
 	Name string
 	// OIDCIssuerURL is the cluster's OIDC issuer URL (Cluster.OIDCIssuerURL),
@@ -144,6 +147,14 @@ type WorkloadIdentityArgs struct {
 	// ServiceAccountName: a DNS-1123 subdomain. Required. Changing it
 	// replaces the service account and its federated credential.
 	ServiceAccountName string
+	// ServiceAccountDependsOn are resources the service account waits for,
+	// such as a namespace the caller creates for it. Optional. Only the
+	// service account waits for them: the Azure identity, its credentials
+	// and grants do not, so they are made while the cluster is still being
+	// created. A dependency given to the component itself
+	// (pulumi.DependsOn) holds up every child instead. A change affects the
+	// order of creation only: it is made in place.
+	ServiceAccountDependsOn []pulumi.Resource
 	// CreateNamespace creates Namespace. Default false: it must exist.
 	// Turning it on creates it; changing it deletes the namespace and
 	// everything in it when turned off.
@@ -402,15 +413,30 @@ func (a WorkloadIdentityArgs) managedIdentity(ctx *pulumi.Context, name string, 
 // creates it: docs/azure-facts.md#identity-and-federation) and the
 // application's federated credentials, through Microsoft Graph.
 func (a WorkloadIdentityArgs) application(ctx *pulumi.Context, name string, w *WorkloadIdentity, child []pulumi.ResourceOption) error {
-	displayName := a.Name
-	if displayName == "" {
-		displayName = applicationDisplayName(ctx.Project(), ctx.Stack(), name)
+	var displayName pulumi.StringInput = pulumi.String(a.Name)
+	if a.Name == "" {
+		project, stack := ctx.Project(), ctx.Stack()
+		var rg pulumi.StringInput = pulumi.String("")
+		if a.ResourceGroupName != nil {
+			rg = a.ResourceGroupName
+		}
+		displayName = rg.ToStringOutput().ApplyT(func(rg string) string {
+			return applicationDisplayName(rg, project, stack, name)
+		}).(pulumi.StringOutput)
 	}
-	app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: pulumi.String(displayName)}, child...)
+	// The identity the azuread provider runs as owns what it creates. On
+	// create, the provider makes its caller an owner and removes it again
+	// unless owners lists it; a deployer with Application.ReadWrite.OwnedBy
+	// or the Application Developer role then gets 403 on the next write,
+	// the federated credential (docs/azure-facts.md#entra-application-owners).
+	// The caller comes from the azuread provider the component is created
+	// with, not from azure-native's.
+	owners := pulumi.StringArray{azuread.GetClientConfigOutput(ctx, pulumi.Parent(w)).ObjectId()}
+	app, err := azuread.NewApplication(ctx, name, &azuread.ApplicationArgs{DisplayName: displayName, Owners: owners}, child...)
 	if err != nil {
 		return err
 	}
-	sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId}, child...)
+	sp, err := azuread.NewServicePrincipal(ctx, name, &azuread.ServicePrincipalArgs{ClientId: app.ClientId, Owners: owners}, child...)
 	if err != nil {
 		return err
 	}
@@ -470,6 +496,9 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args *WorkloadIdentit
 	}
 
 	saOpts := slices.Clone(child)
+	if len(a.ServiceAccountDependsOn) > 0 {
+		saOpts = append(saOpts, pulumi.DependsOn(a.ServiceAccountDependsOn))
+	}
 	if a.CreateNamespace {
 		ns, err := corev1.NewNamespace(ctx, name+"-ns", &corev1.NamespaceArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(a.Namespace), Labels: toStringMap(a.labels(name))},

@@ -285,8 +285,22 @@ func TestApplicationKindCreatesServicePrincipal(t *testing.T) {
 	wantParentedTo(t, rec.Resources(), mustFind(t, rec, WorkloadIdentityType, "reader"))
 	app := mustFind(t, rec, "azuread:index/application:Application", "reader")
 	sp := mustFind(t, rec, "azuread:index/servicePrincipal:ServicePrincipal", "reader")
-	wantInput(t, app, "displayName", "secure-aks-test-reader")
+	wantInput(t, app, "displayName", applicationDisplayName("", "secure-aks", "test", "reader"))
 	wantInput(t, sp, "clientId", app.State["clientId"].StringValue())
+	// The deployer, as the azuread provider sees it, owns both: the provider
+	// would otherwise drop it as owner after create, and an OwnedBy
+	// deployer could not write the credential.
+	deployer := plan.FakeGUID("client", "objectId")
+	for _, r := range []plan.Resource{app, sp} {
+		wantInput(t, r, "owners", []any{deployer})
+	}
+	asked := false
+	for _, inv := range rec.Invokes() {
+		asked = asked || inv.Token == "azuread:index/getClientConfig:getClientConfig"
+	}
+	if !asked {
+		t.Error("the owner did not come from the azuread provider's getClientConfig")
+	}
 	fic := mustFind(t, rec, ":ApplicationFederatedIdentityCredential", "reader-fic")
 	wantInput(t, fic, "applicationId", app.ID)
 	wantInput(t, fic, "issuer", testIssuer)

@@ -87,11 +87,21 @@ func TestArgsMirrorTheLibrary(t *testing.T) {
 		{SyncSecret{}, components.SyncSecret{}},
 	}
 	for _, pair := range pairs {
-		got, want := fieldNames(reflect.TypeOf(pair.provider)), fieldNames(reflect.TypeOf(pair.library))
+		lib := reflect.TypeOf(pair.library)
+		got, want := fieldNames(reflect.TypeOf(pair.provider)), slices.DeleteFunc(fieldNames(lib), func(f string) bool {
+			_, skip := argsNotServable[lib.Name()+"."+f]
+			return skip
+		})
 		if !slices.Equal(got, want) {
 			t.Errorf("provider.%T has fields %v,\nbut the library's %T has %v", pair.provider, got, pair.library, want)
 		}
 	}
+}
+
+// argsNotServable are the library's Args fields that a schema input cannot
+// carry, with why.
+var argsNotServable = map[string]string{
+	"WorkloadIdentityArgs.ServiceAccountDependsOn": "a resource list is no schema input: a caller of the component provider passes such resources as the component's dependsOn, which every child waits for",
 }
 
 func fieldNames(t reflect.Type) []string {

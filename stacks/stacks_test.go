@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
@@ -585,20 +586,44 @@ func plaintextSecrets(cfg plan.StackConfig) string {
 }
 
 // TestNoPlaintextSecrets checks the check: committed ciphertext passes, a
-// plain value fails.
+// plain value fails. It starts from Pulumi.dev.yaml as committed, and from
+// the file as the README's `pulumi config set --secret -s dev` leaves it,
+// with ciphertext in it: following the README keeps this test green.
 func TestNoPlaintextSecrets(t *testing.T) {
 	t.Parallel()
 	dev, encrypted := devWithCiphertext(t)
-	plain := dev + "  secure-aks:secrets:\n    MyApplicationSecret: in-plain-text\n"
-	for _, tt := range []struct {
-		name, file string
-		wantLeak   bool
-	}{{"ciphertext", encrypted, false}, {"plain", plain, true}} {
-		cfg := loadStackText(t, "dev", tt.file)
-		if leak := plaintextSecrets(cfg); (leak != "") != tt.wantLeak {
-			t.Errorf("%s: plaintextSecrets = %q, want a leak: %v", tt.name, leak, tt.wantLeak)
+	for base, file := range map[string]string{"as committed": dev, "after pulumi config set --secret": encrypted} {
+		plain := withPlainSecret(t, file)
+		withCiphertext, err := plan.WithCiphertext([]byte(file), "secure-aks:secrets", map[string]string{"MyApplicationSecret": "committed"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			name, file string
+			wantLeak   bool
+		}{{"ciphertext", string(withCiphertext), false}, {"plain", plain, true}} {
+			cfg := loadStackText(t, "dev", tt.file)
+			if leak := plaintextSecrets(cfg); (leak != "") != tt.wantLeak {
+				t.Errorf("%s, %s: plaintextSecrets = %q, want a leak: %v", base, tt.name, leak, tt.wantLeak)
+			}
 		}
 	}
+}
+
+// withPlainSecret returns the stack file with secure-aks:secrets set to a
+// value in plain text, replacing whatever the file held under that key.
+func withPlainSecret(t *testing.T, stackFile string) string {
+	t.Helper()
+	var doc map[string]any
+	if err := yaml.Unmarshal([]byte(stackFile), &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["config"].(map[string]any)["secure-aks:secrets"] = map[string]any{"MyApplicationSecret": "in-plain-text"}
+	out, err := yaml.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
 }
 
 // devWithCiphertext returns Pulumi.dev.yaml, and a copy holding its secret's

@@ -55,6 +55,11 @@ type ObjectConfig struct {
 // SampleImage is the image of the walkthrough's reader.
 const SampleImage = "busybox:1.36"
 
+// SampleReadyTimeout is how long `pulumi up` waits for the sample
+// Deployment to become ready: the 10 minutes a new role assignment may take
+// to reach Key Vault, plus the kubelet's mount retries.
+const SampleReadyTimeout = "20m"
+
 // sampleUserID is the sample's user and group: nobody (65534), not root.
 const sampleUserID = 65534
 
@@ -148,7 +153,7 @@ func (c *Config) validateWorkloads() error {
 				errs = append(errs, fmt.Errorf("%s.type %q: this stack writes only secrets: declare the %s existing: true", okey, o.Type, o.Type))
 			}
 		}
-		wi := c.identityArgs(w, pulumi.String(""), pulumi.String(""), pulumi.String(""))
+		wi := c.identityArgs(w, pulumi.String(""), pulumi.String(""), &components.Vault{Authorization: c.vaultAuthorization()})
 		// The stack derives VaultAccess from the objects, whose types the
 		// mount's rules below name by their own keys; and an invalid name is
 		// reported once, not again for the service account and the class
@@ -209,7 +214,7 @@ func workloadKey(at, field string) string {
 	return key(at + "." + strings.Join(parts, "."))
 }
 
-func (c *Config) identityArgs(w WorkloadConfig, resourceGroupName, issuer, vaultID pulumi.StringInput) *components.WorkloadIdentityArgs {
+func (c *Config) identityArgs(w WorkloadConfig, resourceGroupName, issuer pulumi.StringInput, vault *components.Vault) *components.WorkloadIdentityArgs {
 	return &components.WorkloadIdentityArgs{
 		Kind:               w.kind(),
 		ResourceGroupName:  resourceGroupName,
@@ -218,7 +223,9 @@ func (c *Config) identityArgs(w WorkloadConfig, resourceGroupName, issuer, vault
 		Namespace:          w.Namespace,
 		ServiceAccountName: w.ServiceAccount,
 		VaultAccess: map[string]components.VaultAccess{
-			"vault": {VaultID: vaultID, Authorization: c.vaultAuthorization(), ObjectTypes: w.objectTypes()},
+			// Vault.Access names the vault by its ID output, so that this
+			// workload's access policy is written after the others on it.
+			"vault": vault.Access(w.objectTypes()...),
 		},
 		Labels: map[string]string{"app": w.Name},
 		Tags:   c.Tags,
@@ -252,14 +259,20 @@ type Workload struct {
 // SecretProviderClass, the vault's name and tenant into the class.
 func deployWorkload(ctx *pulumi.Context, cfg *Config, p *Platform, w WorkloadConfig, namespace *corev1.Namespace) (*Workload, error) {
 	opts := []pulumi.ResourceOption{pulumi.Providers(p.Cluster.KubernetesProvider)}
+	identity := cfg.identityArgs(w, p.ResourceGroupName, p.Cluster.OIDCIssuerURL, p.Vault)
 	if namespace != nil {
-		// Every child waits for the namespace the stack creates for it.
-		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{namespace}))
+		// The Kubernetes objects wait for the namespace the stack creates
+		// for them. The identity's Azure side (identity, service principal,
+		// grants) does not: it waits for no cluster.
+		identity.ServiceAccountDependsOn = []pulumi.Resource{namespace}
 	}
 	// The identity never creates the namespace: deployNamespaces does, once.
-	wi, err := components.NewWorkloadIdentity(ctx, w.Name, cfg.identityArgs(w, p.ResourceGroupName, p.Cluster.OIDCIssuerURL, p.Vault.ID), opts...)
+	wi, err := components.NewWorkloadIdentity(ctx, w.Name, identity, opts...)
 	if err != nil {
 		return nil, err
+	}
+	if namespace != nil {
+		opts = append(opts, pulumi.DependsOn([]pulumi.Resource{namespace}))
 	}
 	// The class waits for the service account. Dependencies name concrete
 	// resources: a dependency on a component covers only the children it has
@@ -362,7 +375,14 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 				},
 			},
 		},
-	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(append(wi.Ready(), mount.Class), p.Vault.Secrets(w.objectNames()...)...)))
+	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(append(wi.Ready(), mount.Class), p.Vault.Secrets(w.objectNames()...)...)),
+		// pulumi-kubernetes waits 10 minutes for a Deployment to become
+		// ready (docs/azure-facts.md#pulumi-specifics). On the first up the pod's vault grant is minutes old: a role
+		// assignment takes up to 10 minutes to reach Key Vault
+		// (docs/azure-facts.md#key-vault-access), and the kubelet retries
+		// the failed mount with a growing backoff. 20 minutes covers both;
+		// a timeout leaves the Deployment in the state and fails the up.
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: SampleReadyTimeout, Update: SampleReadyTimeout}))
 	if err != nil {
 		return nil, fmt.Errorf("creating sample deployment %q: %w", w.Name, err)
 	}

@@ -30,6 +30,8 @@ func basePlan() *plan.Plan {
 				Inputs: map[string]any{
 					"agentPoolProfiles": []any{map[string]any{"count": 3, "vmSize": "Standard_D4s_v5"}},
 					"dnsPrefix":         "aks",
+					"location":          "eastus",
+					"networkProfile":    map[string]any{"networkPolicy": "calico", "serviceCidr": "10.0.0.0/16"},
 				},
 				DependsOn: []string{rgURN}},
 		},
@@ -69,42 +71,57 @@ func TestCompareSamePlanIsEmpty(t *testing.T) {
 
 func TestCompareChangedInputs(t *testing.T) {
 	tests := []struct {
-		name        string
-		edit        func(*plan.Resource)
-		wantOp      string
-		wantPath    string
-		wantOld     string
-		wantNew     string
-		wantReplace string
+		name       string
+		edit       func(*plan.Resource)
+		wantOp     string
+		wantPath   string
+		wantOld    string
+		wantNew    string
+		wantEffect string
+		wantWhy    string
 	}{
 		{
 			name:     "count updates in place",
 			edit:     func(r *plan.Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 5 },
 			wantOp:   plan.OpUpdate,
-			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
+			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5", wantEffect: plan.EffectUpdate,
 		},
 		{
-			name: "system pool VM size replaces",
+			name: "system pool VM size is refused by Azure: the provider updates, AKS says no",
 			edit: func(r *plan.Resource) {
 				r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["vmSize"] = "Standard_D8s_v5"
 			},
-			wantOp:   plan.OpReplace,
+			wantOp:   plan.OpUpdate,
 			wantPath: "agentPoolProfiles[0].vmSize", wantOld: "Standard_D4s_v5", wantNew: "Standard_D8s_v5",
-			wantReplace: plan.RefusedPrefix + "AKS cannot change the VM size of an existing node pool; it needs a new cluster",
+			wantEffect: plan.EffectRefused, wantWhy: "vm size",
 		},
 		{
 			name:     "a name set where there was none replaces",
 			edit:     func(r *plan.Resource) { r.Inputs["resourceName"] = "aks-prod" },
 			wantOp:   plan.OpReplace,
 			wantPath: "resourceName", wantNew: "aks-prod",
-			wantReplace: plan.ReasonAzureID,
+			wantEffect: plan.EffectReplace, wantWhy: "path parameter",
 		},
 		{
 			name:     "location replaces",
 			edit:     func(r *plan.Resource) { r.Inputs["location"] = "westeurope" },
 			wantOp:   plan.OpReplace,
-			wantPath: "location", wantNew: "westeurope",
-			wantReplace: plan.ReasonLocation,
+			wantPath: "location", wantOld: "eastus", wantNew: "westeurope",
+			wantEffect: plan.EffectReplace, wantWhy: "forcenewmap",
+		},
+		{
+			name:     "location spelled another way does not replace (azure-native compares it without case and spaces)",
+			edit:     func(r *plan.Resource) { r.Inputs["location"] = "East US" },
+			wantOp:   plan.OpUpdate,
+			wantPath: "location", wantOld: "eastus", wantNew: "East US",
+			wantEffect: plan.EffectUpdate,
+		},
+		{
+			name:     "the whole networkProfile is force-new in azure-native v2.90",
+			edit:     func(r *plan.Resource) { r.Inputs["networkProfile"].(map[string]any)["networkPolicy"] = "cilium" },
+			wantOp:   plan.OpReplace,
+			wantPath: "networkProfile.networkPolicy", wantOld: "calico", wantNew: "cilium",
+			wantEffect: plan.EffectReplace, wantWhy: "networkprofile",
 		},
 		{
 			name:     "a dependency dropped",
@@ -120,7 +137,7 @@ func TestCompareChangedInputs(t *testing.T) {
 			},
 			wantOp:   plan.OpReplace,
 			wantPath: "agentPoolProfiles[0].count", wantOld: "3", wantNew: "5",
-			wantReplace: "the program marks it replaceOnChanges",
+			wantEffect: plan.EffectReplace, wantWhy: "replaceonchanges",
 		},
 	}
 	for _, tt := range tests {
@@ -135,9 +152,13 @@ func TestCompareChangedInputs(t *testing.T) {
 				t.Fatalf("change = %+v", r)
 			}
 			p := r.Properties[0]
-			if p.Path != tt.wantPath || deref(p.Old) != tt.wantOld || deref(p.New) != tt.wantNew || p.Replace != tt.wantReplace {
-				t.Errorf("property = {%s %q → %q replace %q}, want {%s %q → %q replace %q}",
-					p.Path, deref(p.Old), deref(p.New), p.Replace, tt.wantPath, tt.wantOld, tt.wantNew, tt.wantReplace)
+			if p.Path != tt.wantPath || deref(p.Old) != tt.wantOld || deref(p.New) != tt.wantNew || p.Effect != tt.wantEffect ||
+				!strings.Contains(strings.ToLower(p.Why), tt.wantWhy) {
+				t.Errorf("property = {%s %q → %q %s %q}, want {%s %q → %q %s ...%s...}",
+					p.Path, deref(p.Old), deref(p.New), p.Effect, p.Why, tt.wantPath, tt.wantOld, tt.wantNew, tt.wantEffect, tt.wantWhy)
+			}
+			if p.Effect != "" && p.Effect != plan.EffectUpdate && !strings.HasPrefix(p.Source, "https://") && p.Why != "the program marks it replaceOnChanges" {
+				t.Errorf("%s: no source link: %q", p.Path, p.Source)
 			}
 		})
 	}
@@ -201,9 +222,13 @@ func TestMarkdownMarksReplacement(t *testing.T) {
 	if err := d.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
 	}
+	rule := plan.RulesFor("azure-native:containerservice/v20241001:ManagedCluster", "dnsPrefix")[0]
+	if rule.Effect != plan.EffectReplace || !strings.Contains(rule.Source, "replacement.go") {
+		t.Fatalf("dnsPrefix rule = %+v, want a replacement from azure-native's forceNewMap", rule)
+	}
 	for _, want := range []string{
-		"| **replace** | `azure-native:containerservice/v20241001:ManagedCluster` | `aks` | `dnsPrefix`: AKS cannot change a cluster's DNS prefix |",
-		"- dnsPrefix = aks\n+ dnsPrefix = aks2\n! replaces: AKS cannot change a cluster's DNS prefix\n",
+		"| **replace** | `azure-native:containerservice/v20241001:ManagedCluster` | `aks` | `dnsPrefix`: replaces: " + rule.Why + " ([source](" + rule.Source + ")) |",
+		"- dnsPrefix = aks\n+ dnsPrefix = aks2\n! replaces: " + rule.Why + "\n",
 	} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md.String())
@@ -246,8 +271,8 @@ func TestReplacementListsDependents(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"; 2 more depend on a replaced resource\n",
-		"\nDepend on a replaced resource (the real preview shows whether they change too):\n" +
+		"; 2 more wait for a replaced resource\n",
+		"\nWait for a replaced resource, with no input from it (unchanged):\n" +
 			"    kubernetes:core/v1:ServiceAccount reader   via " + via + "\n" +
 			"    pulumi:providers:kubernetes k8s   via " + via + "\n",
 	} {
@@ -261,33 +286,6 @@ func TestReplacementListsDependents(t *testing.T) {
 	updated.Resources[1].Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 4
 	if d := compare(t, withK8s(), updated); len(d.Affected) != 0 {
 		t.Errorf("an update lists affected resources: %+v", d.Affected)
-	}
-}
-
-func TestReplaceReason(t *testing.T) {
-	tests := []struct {
-		typ, path, want string
-	}{
-		{"azure-native:keyvault:Vault", "vaultName", plan.ReasonAzureID},
-		{"azure-native:keyvault/v20230201:Vault", "location", plan.ReasonLocation},
-		{"azure-native:keyvault:Vault", "properties.enableRbacAuthorization", ""},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[2].vmSize", plan.RefusedPrefix + "AKS cannot change the VM size of an existing node pool; it needs a new cluster"},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].availabilityZones[1]", plan.RefusedPrefix + "AKS cannot change the zones of an existing node pool; it needs a new cluster"},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[0].count", ""},
-		{"azure-native:containerservice/v20241001:ManagedCluster", "dnsPrefixes", ""},
-		{"azure-native:authorization/v20220401:RoleAssignment", "principalId", "Azure does not update a role assignment's principal, role or principal type"},
-		{"kubernetes:core/v1:ServiceAccount", "metadata.namespace", "the Kubernetes provider replaces a renamed or moved object"},
-		{"kubernetes:core/v1:ServiceAccount", "metadata.annotations.azure.workload.identity/client-id", ""},
-		{"kubernetes:apps/v1:Deployment", "spec.selector.matchLabels.app", "a Deployment's selector is immutable"},
-		{"azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential", "displayName", "Entra ID cannot rename a federated credential"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.typ+" "+tt.path, func(t *testing.T) {
-			t.Parallel()
-			if got := plan.ReplaceReason(plan.Resource{Type: tt.typ}, tt.path); got != tt.want {
-				t.Errorf("ReplaceReason = %q, want %q", got, tt.want)
-			}
-		})
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -119,6 +120,7 @@ var fixtures = map[string]fixture{
 	"ID-READ-ROLES":             {"prod", setInput(":RoleAssignment", "secret-reader-vault-secrets-user", "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b24988ac-6180-42a0-ab88-20f7382dd24c")},
 	"ID-GET-ONLY":               {"staging", setInput("keyvault:AccessPolicy", "orders-vault-policy", "policy.permissions.secrets", []any{"get", "list"})},
 	"ID-NO-STANDING-DATA-PLANE": {"prod", setInput(":RoleAssignment", "aks-subnet-network-contributor", "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/b86a8fe4-44ce-4948-aee5-eccb2c155cd7")},
+	"ID-ENTRA-OWNER":            {"staging", setInput("azuread:index/application:Application", "payments", "owners", []any{"00000000-0000-4000-8000-0000000000aa"})},
 	"ID-FEDERATION-EXACT":       {"prod", setInput("managedidentity/v20230131:FederatedIdentityCredential", "secret-reader-fic", "audiences", []any{"api://other"})},
 	"SPC-WORKLOAD-IDENTITY":     {"prod", setInput(":SecretProviderClass", "secret-reader", "spec.parameters.clientID", "00000000-0000-0000-0000-0000000000ff")},
 	"SPC-NO-SYNC":               {"prod", setInput(":SecretProviderClass", "secret-reader", "spec.secretObjects", []any{map[string]any{"secretName": "s", "type": "Opaque"}})},
@@ -256,5 +258,71 @@ func TestPrivatePathBesideTheCluster(t *testing.T) {
 			names = append(names, plan.ShortURN(r.URN))
 		}
 		t.Errorf("%d resources one after another up to the cluster, want at most 4 (group, VNet, subnet grant, cluster): %v", len(chain), names)
+	}
+}
+
+// diffFixtures change a stack's plan so that the change from the unchanged
+// plan breaks exactly one day-two rule.
+var diffFixtures = map[string]fixture{
+	// A new DNS prefix replaces prod's protected cluster.
+	"DAY2-PROTECTED-REPLACE": {"prod", setInput(":ManagedCluster", "aks", "dnsPrefix", "aks2")},
+	// A new subnet replaces the endpoint, whose delete the vault's lock stops.
+	"DAY2-LOCKED-DELETE": {"prod", setInput(":PrivateEndpoint", "vault-endpoint", "subnet.id", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-secure-aks-prod/providers/Microsoft.Network/virtualNetworks/other/subnets/endpoints")},
+}
+
+// TestEveryDayTwoRuleHasAFixtureThatBreaksOnlyIt: each day-two rule's
+// change, from a plan that passes everything, fails that rule and no other,
+// through `plan -diff OLD -check` as CI runs it.
+func TestEveryDayTwoRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
+	for _, rule := range guardrails.DiffRules {
+		t.Run(rule.ID, func(t *testing.T) {
+			t.Parallel()
+			fx, ok := diffFixtures[rule.ID]
+			if !ok {
+				t.Fatalf("no fixture breaks %s", rule.ID)
+			}
+			old := livePlan(t, fx.stack)
+			if failed := guardrails.Failed(guardrails.EvaluateDiff(compare(t, old, livePlan(t, fx.stack)))); len(failed) != 0 {
+				t.Fatalf("an unchanged plan fails %v", failed)
+			}
+			changed := livePlan(t, fx.stack)
+			fx.change(t, changed)
+			// The recorded inputs follow the raw ones the fixture changed.
+			for i := range changed.Resources {
+				changed.Resources[i].Inputs = plan.PlainMap(changed.Resources[i].RawInputs)
+			}
+			var ids []string
+			for _, f := range guardrails.Failed(guardrails.EvaluateDiff(compare(t, old, changed))) {
+				ids = append(ids, f.Rule.ID)
+			}
+			if len(ids) != 1 || ids[0] != rule.ID {
+				t.Errorf("the fixture breaks %v, want exactly [%s]", ids, rule.ID)
+			}
+		})
+	}
+}
+
+// TestCheckWithDiffRunsTheDayTwoRules: `plan -stack prod -diff OLD -check`
+// prints the day-two rules after the plan's, and fails on a protected
+// replacement.
+func TestCheckWithDiffRunsTheDayTwoRules(t *testing.T) {
+	dir, prod := copyProject(t, "prod")
+	old := filepath.Join(dir, "old.json")
+	writeFile(t, old, planJSON(t, dir, "prod"))
+	var out bytes.Buffer
+	if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", old, "-check"}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, id := range []string{"DAY2-PROTECTED-REPLACE", "DAY2-LOCKED-DELETE"} {
+		if !strings.Contains(out.String(), "SKIP "+id+" -: nothing is replaced or removed") {
+			t.Errorf("no SKIP line for %s on an unchanged plan:\n%s", id, out.String())
+		}
+	}
+	changed := regexp.MustCompile(`(?m)^  secure-aks:cluster:\n`).ReplaceAll(prod, []byte("  secure-aks:cluster:\n    name: aks-prod-2\n"))
+	writeFile(t, filepath.Join(dir, "Pulumi.prod.yaml"), changed)
+	out.Reset()
+	err := run([]string{"-dir", dir, "-stack", "prod", "-diff", old, "-check"}, &out)
+	if err == nil || !strings.Contains(out.String(), "FAIL DAY2-PROTECTED-REPLACE aks: ") {
+		t.Errorf("a renamed protected cluster passed: %v\n%s", err, out.String())
 	}
 }

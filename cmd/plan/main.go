@@ -11,7 +11,7 @@
 //	go run ./cmd/plan [-stack dev|prod|NAME] [-format text|json|md] [-dir DIR]
 //	go run ./cmd/plan -stack prod -diff OLD.json [-format text|md]
 //	go run ./cmd/plan diff [-format text|md] OLD.json NEW.json
-//	go run ./cmd/plan -stack prod -check
+//	go run ./cmd/plan -stack prod -check [-diff OLD.json]
 //	go run ./cmd/plan -stack prod -chain
 //	go run ./cmd/plan chain PLAN.json
 //
@@ -24,7 +24,9 @@
 // With -check, every guardrail (internal/guardrails, docs/guardrails.md) is
 // evaluated on the stack's plan for the stack's profile
 // (secure-aks:profile), one line per rule: PASS|FAIL|SKIP RULE-ID resource:
-// message. Any FAIL exits with status 1.
+// message. With -diff OLD.json too, the day-two guardrails are evaluated on
+// the change from OLD.json: no protected resource replaced, no locked delete.
+// Any FAIL exits with status 1.
 //
 // A configuration error exits with status 1 and lists every problem on
 // standard error; no resources are printed.
@@ -86,7 +88,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 	}
 	if *check {
-		return runCheck(*dir, *stack, stdout)
+		return runCheck(*dir, *stack, old, stdout)
 	}
 	p, err := Plan(*dir, *stack)
 	var configErr *stacks.ConfigError
@@ -183,8 +185,9 @@ func writeDiff(old, new *plan.Plan, format string, w io.Writer) error {
 	return d.WriteText(w)
 }
 
-// runCheck evaluates the guardrails on a stack's plan for its profile.
-func runCheck(dir, stack string, stdout io.Writer) error {
+// runCheck evaluates the guardrails on a stack's plan for its profile and,
+// given the plan before (old), the day-two guardrails on the change.
+func runCheck(dir, stack string, old *plan.Plan, stdout io.Writer) error {
 	cfg, err := plan.LoadStackFile(filepath.Join(dir, "Pulumi."+stack+".yaml"))
 	if err != nil {
 		return err
@@ -207,6 +210,13 @@ func runCheck(dir, stack string, stdout io.Writer) error {
 		return err
 	default:
 		findings = guardrails.Evaluate(p, profile)
+		if old != nil {
+			d, err := plan.Compare(old, p)
+			if err != nil {
+				return err
+			}
+			findings = append(findings, guardrails.EvaluateDiff(d)...)
+		}
 	}
 	fmt.Fprintf(stdout, "Guardrails for stack %q, profile %s: %d rules\n", stack, profile, len(findings))
 	for _, f := range findings {

@@ -67,6 +67,8 @@ func TestGoldenPlans(t *testing.T) {
 					RetainOnDelete                    bool
 					Protect                           bool
 					DeleteBeforeReplace               bool
+					CustomTimeouts                    map[string]string
+					InputSources                      map[string][]string
 				} `json:"resources"`
 				Outputs map[string]any `json:"outputs"`
 			}
@@ -158,10 +160,16 @@ func TestChangedStackFailsWithDiffUntilAccepted(t *testing.T) {
 	if err == nil {
 		t.Fatal("a changed node VM size passed the golden check")
 	}
+	// azure-native updates the cluster in place, and AKS refuses the new
+	// size of an existing pool: `up` would fail, and the diff says so.
+	refusal := plan.RulesFor("azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[*].vmSize")[0]
+	if refusal.Effect != plan.EffectRefused {
+		t.Fatalf("vmSize rule = %+v, want a refusal", refusal)
+	}
 	for _, want := range []string{
-		`0 to add, 0 to change, 1 to replace, 0 to remove`,
-		"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)",
-		"~ agentPoolProfiles[0].vmSize: " + oldSize + " → " + newSize + "   [refused by Azure in place: AKS cannot change the VM size of an existing node pool; it needs a new cluster]",
+		`0 to add, 1 to change, 0 to replace, 0 to remove, 1 refused by Azure or a lock`,
+		"~ azure-native:containerservice/v20241001:ManagedCluster aks (update)",
+		"~ agentPoolProfiles[0].vmSize: " + oldSize + " → " + newSize + "   [refused by Azure in place: " + refusal.Why + "]",
 		acceptCommand,
 	} {
 		if !strings.Contains(err.Error(), want) {
@@ -504,9 +512,9 @@ func TestRefusedChangesMarkedInProd(t *testing.T) {
 		name, pattern, value, want string
 	}{
 		{"soft-delete retention", `(?s)secure-aks:profile: production(.*)softDeleteRetentionDays: \d+`, "secure-aks:profile: standard${1}softDeleteRetentionDays: 30",
-			"~ properties.softDeleteRetentionInDays: 90 → 30   [refused by Azure in place: a vault's soft-delete retention is set at creation"},
+			"~ properties.softDeleteRetentionInDays: 90 → 30   [refused by Azure in place: " + refusedWhy(t, "azure-native:keyvault:Vault", "properties.softDeleteRetentionInDays")},
 		{"availability zones", `availabilityZones: \[[^\]]*\]`, `availabilityZones: ["1", "2"]`,
-			"[refused by Azure in place: AKS cannot change the zones of an existing node pool"},
+			"[refused by Azure in place: " + refusedWhy(t, "azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[*].availabilityZones")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -525,11 +533,23 @@ func TestRefusedChangesMarkedInProd(t *testing.T) {
 			if err := run([]string{"-dir", dir, "-stack", "prod", "-diff", base}, &out); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), "(replace)") {
+			// azure-native updates in place; Azure refuses: the resource shows
+			// as an update that `up` fails on, counted as refused.
+			if !strings.Contains(out.String(), tt.want) || !strings.Contains(out.String(), "(update)") || !strings.Contains(out.String(), "1 refused by Azure or a lock") {
 				t.Errorf("diff lacks %q:\n%s", tt.want, out.String())
 			}
 		})
 	}
+}
+
+// refusedWhy is the reason the replacement table gives for a refusal.
+func refusedWhy(t *testing.T, typ, path string) string {
+	t.Helper()
+	rules := plan.RulesFor(typ, path)
+	if len(rules) == 0 || rules[0].Effect != plan.EffectRefused {
+		t.Fatalf("%s %s: rules %+v, want a refusal", typ, path, rules)
+	}
+	return rules[0].Why
 }
 
 // profileOf is the profile a test's replacement text sets, production if none.

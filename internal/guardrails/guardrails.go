@@ -175,3 +175,66 @@ func ByID(id string) (Rule, bool) {
 	}
 	return Rule{}, false
 }
+
+// DiffRule is a guardrail on a change between two plans of a stack: what
+// `pulumi up` would fail on, or would do that the stack guards against.
+type DiffRule struct {
+	// ID is stable: docs, tests and messages name rules by it.
+	ID string
+	// Title says what the rule wants, in a few words.
+	Title string
+	// Key is the configuration key that turns the guard off, if any.
+	Key string
+	// Check returns why the change c breaks the rule, or "".
+	Check func(c plan.ResourceChange) string
+}
+
+// DiffRules are the day-two guardrails, checked by `plan -diff OLD -check`
+// on every change from OLD to the stack's plan. They hold in every profile.
+var DiffRules = []DiffRule{
+	{ID: "DAY2-PROTECTED-REPLACE", Title: "no change replaces or removes a protected resource", Key: "cluster.protect",
+		Check: func(c plan.ResourceChange) string {
+			if c.Protected && (c.Op == plan.OpReplace || c.Op == plan.OpRemove) {
+				return fmt.Sprintf("%s would %s it, and it is protected: `pulumi up` refuses. Turn protect off in an up of its own first, if it is meant", c.Type, c.Op)
+			}
+			return ""
+		}},
+	{ID: "DAY2-LOCKED-DELETE", Title: "no change deletes what a delete lock guards without the unlock step", Key: "vault.deleteLock",
+		Check: func(c plan.ResourceChange) string {
+			if c.Locked != "" {
+				return fmt.Sprintf("%s would delete it, refused while %s", c.Type, c.Locked)
+			}
+			return ""
+		}},
+}
+
+// EvaluateDiff runs every day-two rule on d, one finding per rule: FAIL
+// with the failing resources, PASS, or SKIP when nothing is replaced or
+// removed.
+func EvaluateDiff(d *plan.Diff) []Finding {
+	out := make([]Finding, 0, len(DiffRules))
+	for _, rule := range DiffRules {
+		f := Finding{Rule: Rule{ID: rule.ID, Title: rule.Title, Key: rule.Key}}
+		var why, checked []string
+		for _, c := range d.Resources {
+			if c.Op != plan.OpReplace && c.Op != plan.OpRemove {
+				continue
+			}
+			checked = append(checked, c.Name)
+			if msg := rule.Check(c); msg != "" {
+				f.Resources = append(f.Resources, c.Name)
+				why = append(why, msg)
+			}
+		}
+		switch {
+		case len(why) > 0:
+			f.Status, f.Message = Fail, strings.Join(why, "; ")
+		case len(checked) == 0:
+			f.Status, f.Message = Skip, "nothing is replaced or removed"
+		default:
+			f.Status, f.Resources, f.Message = Pass, checked, rule.Title
+		}
+		out = append(out, f)
+	}
+	return out
+}

@@ -13,21 +13,23 @@ import (
 
 // Resource types the rules check.
 const (
-	typeCluster        = ":ManagedCluster"
-	typeVault          = "keyvault:Vault"
-	typeSecret         = "keyvault:Secret"
-	typeRoleAssignment = ":RoleAssignment"
-	typeAccessPolicy   = "keyvault:AccessPolicy"
-	typeCredential     = "FederatedIdentityCredential"
-	typeClass          = ":SecretProviderClass"
-	typeDeployment     = "apps/v1:Deployment"
-	typeDiagnostics    = ":DiagnosticSetting"
-	typeEndpoint       = ":PrivateEndpoint"
-	typeZoneGroup      = ":PrivateDnsZoneGroup"
-	typeLock           = ":ManagementLockByScope"
-	typeServiceAccount = "kubernetes:core/v1:ServiceAccount"
-	typeK8sProvider    = "pulumi:providers:kubernetes"
-	typeStackReference = "pulumi:pulumi:StackReference"
+	typeCluster          = ":ManagedCluster"
+	typeVault            = "keyvault:Vault"
+	typeSecret           = "keyvault:Secret"
+	typeRoleAssignment   = ":RoleAssignment"
+	typeAccessPolicy     = "keyvault:AccessPolicy"
+	typeCredential       = "FederatedIdentityCredential"
+	typeClass            = ":SecretProviderClass"
+	typeDeployment       = "apps/v1:Deployment"
+	typeDiagnostics      = ":DiagnosticSetting"
+	typeEndpoint         = ":PrivateEndpoint"
+	typeZoneGroup        = ":PrivateDnsZoneGroup"
+	typeLock             = ":ManagementLockByScope"
+	typeServiceAccount   = "kubernetes:core/v1:ServiceAccount"
+	typeK8sProvider      = "pulumi:providers:kubernetes"
+	typeStackReference   = "pulumi:pulumi:StackReference"
+	typeApplication      = "azuread:index/application:Application"
+	typeServicePrincipal = "azuread:index/servicePrincipal:ServicePrincipal"
 	// platformIssuerOutput is the platform's issuer output
 	// (stacks.OutputOIDCIssuerURL).
 	platformIssuerOutput = "oidcIssuerUrl"
@@ -245,6 +247,20 @@ var Rules = []Rule{
 						return fmt.Sprintf("%s grants secrets %v", r.Name, perm)
 					}
 				}
+			}
+			return ""
+		}},
+	{ID: "ID-ENTRA-OWNER", Title: "every Entra application and service principal lists the deployer as owner", Type: typeStack,
+		Check: func(p *Plan, _ plan.Resource) string {
+			var bad []string
+			for _, r := range append(plan.OfType(p.Resources, typeApplication), plan.OfType(p.Resources, typeServicePrincipal)...) {
+				if !slices.Contains(list(r, "owners"), any(plan.DeployerObjectID)) {
+					bad = append(bad, r.Name)
+				}
+			}
+			if len(bad) > 0 {
+				// docs/azure-facts.md#entra-application-owners
+				return fmt.Sprintf("%s do not list the deployer in owners: the azuread provider drops it after create, and a deployer with Application.ReadWrite.OwnedBy then cannot write the federated credential", strings.Join(bad, ", "))
 			}
 			return ""
 		}},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -22,11 +23,11 @@ type Diff struct {
 	Stack     string
 	Resources []ResourceChange
 	Outputs   []PropertyChange
-	// Affected are the resources the diff leaves unchanged that depend, as a
-	// dependency or through their provider, directly or not, on a replaced
-	// resource. A replacement gives them new input values that only Azure
-	// knows (a new ID, a new issuer URL), so the real preview may update or
-	// replace them too; the offline plan cannot tell.
+	// Affected are the resources the diff leaves unchanged that wait,
+	// directly or not, for a replaced resource, through a dependency or
+	// their provider, with no input from it: the engine creates them after
+	// it, and changes nothing in them. Those with an input from a replaced
+	// resource are changes of their own (propagate).
 	Affected []AffectedResource
 }
 
@@ -46,6 +47,9 @@ type ResourceChange struct {
 	// the side that would delete it: `pulumi up` then refuses to replace or
 	// remove it until protect is turned off.
 	Protected bool
+	// Locked says which CanNotDelete lock stops Azure from deleting the
+	// resource, when a replacement or removal deletes it; "" if none does.
+	Locked string
 	// Properties are the changed inputs; for an added or removed resource,
 	// all of them. Dependencies and the provider show as the pseudo
 	// properties "(dependsOn)" and "(provider)".
@@ -53,13 +57,39 @@ type ResourceChange struct {
 }
 
 // PropertyChange is one changed leaf. Old or New is nil when the leaf did not
-// exist on that side.
+// exist on that side; New is Unknown when a replacement upstream makes it
+// known only after apply.
 type PropertyChange struct {
 	Path     string
 	Old, New *string
-	// Replace says why this change replaces the resource; "" if it does not,
-	// or if the plan does not know.
-	Replace string
+	// Effect is what the change does to the resource (Classify):
+	// EffectReplace, EffectRefused or EffectUpdate; "" for a pseudo property
+	// that changes nothing in the cloud, or an input no rule classifies
+	// (Unclassified says which).
+	Effect string
+	// Why and Source explain Effect.
+	Why, Source string
+	// Unclassified is set for an input of a changed resource that the
+	// replacement table does not cover: the plan cannot say what it does.
+	Unclassified bool
+	// Via is the replaced resource (as ShortURN gives it) whose new outputs
+	// change this input.
+	Via string
+}
+
+// Replaces reports whether the change replaces the resource.
+func (p PropertyChange) Replaces() bool { return p.Effect == EffectReplace }
+
+// Refused counts the resources whose change `pulumi up` would fail on:
+// an input Azure refuses to change in place, or a delete a lock stops.
+func (d *Diff) Refused() int {
+	n := 0
+	for _, r := range d.Resources {
+		if r.Locked != "" || slices.ContainsFunc(r.Properties, func(p PropertyChange) bool { return p.Effect == EffectRefused }) {
+			n++
+		}
+	}
+	return n
 }
 
 // Empty reports whether nothing changed.
@@ -151,24 +181,192 @@ func Compare(old, new *Plan) (*Diff, error) {
 		case !inOld:
 			d.Resources = append(d.Resources, ResourceChange{Op: OpAdd, URN: a.URN, Type: a.Type, Name: a.Name, Properties: compareLeaves(resourceLeaves(Resource{}), resourceLeaves(a), nil)})
 		case !inNew:
-			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Protected: b.Protect, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
+			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
 		default:
-			props := compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string) string { return ReplaceReason(a, path) })
+			props := compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string, old, new *string) PropertyChange {
+				return classified(a, path, old, new)
+			})
 			if len(props) == 0 {
 				continue
 			}
-			op := OpUpdate
-			for _, p := range props {
-				if p.Replace != "" {
-					op = OpReplace
-				}
-			}
-			d.Resources = append(d.Resources, ResourceChange{Op: op, URN: a.URN, Type: a.Type, Name: a.Name, Protected: op == OpReplace && b.Protect, Properties: props})
+			d.Resources = append(d.Resources, ResourceChange{URN: a.URN, Type: a.Type, Name: a.Name, Properties: props})
 		}
 	}
+	pairs := map[string]Resource{}
+	for u, b := range before {
+		pairs[u] = b
+	}
+	propagate(d, pairs, n.Resources)
+	for i := range d.Resources {
+		c := &d.Resources[i]
+		if c.Op == "" {
+			c.Op = OpUpdate
+			for _, p := range c.Properties {
+				if p.Replaces() {
+					c.Op = OpReplace
+				}
+			}
+		}
+		old, inOld := before[withoutStack(c.URN)]
+		if c.Op == OpReplace || c.Op == OpRemove {
+			c.Protected = inOld && old.Protect
+			if inOld && !old.RetainOnDelete {
+				c.Locked = lockedBy(old, o.Resources)
+			}
+		}
+	}
+	slices.SortFunc(d.Resources, func(a, b ResourceChange) int { return strings.Compare(withoutStack(a.URN), withoutStack(b.URN)) })
 	d.Outputs = compareLeaves(leaves("", o.Outputs), leaves("", n.Outputs), nil)
 	d.Affected = affected(n.Resources, d.Resources)
 	return d, nil
+}
+
+// classified is the change of one leaf of r, with what it does. Pseudo
+// properties change nothing in the cloud, except the provider: the engine
+// replaces a resource whose provider is replaced or changed.
+func classified(r Resource, path string, old, new *string) PropertyChange {
+	pc := PropertyChange{Path: path, Old: old, New: new}
+	switch {
+	case path == "(provider)":
+		pc.Effect, pc.Why, pc.Source = EffectReplace, ProviderChangeWhy, ProviderChangeSource
+	case strings.HasPrefix(path, "("):
+	default:
+		e := Classify(r, path, old, new)
+		pc.Effect, pc.Why, pc.Source = e.Kind, e.Why, e.Source
+		pc.Unclassified = e.Kind == ""
+	}
+	return pc
+}
+
+// What a new provider does to the resources it manages.
+const (
+	ProviderChangeWhy    = "the engine replaces every resource whose provider is replaced"
+	ProviderChangeSource = "https://github.com/pulumi/pulumi/blob/v3.243.0/pkg/resource/deploy/step_generator.go#L2588-L2665"
+)
+
+// propagate adds, for every replaced resource, the inputs of the resources
+// that carry its outputs (InputSources), which `pulumi preview` shows as
+// known only after apply, and classifies them; and the provider of every
+// resource it manages, when it is a provider. A dependent replaced in turn
+// propagates further. before pairs each resource of the new plan, by URN
+// without the stack, with its old self.
+func propagate(d *Diff, before map[string]Resource, resources []Resource) {
+	index := map[string]int{}
+	for i, c := range d.Resources {
+		index[withoutStack(c.URN)] = i
+	}
+	replaced := func(i int) bool {
+		for _, p := range d.Resources[i].Properties {
+			if p.Replaces() {
+				return true
+			}
+		}
+		return false
+	}
+	var queue []string // full URNs
+	for i, c := range d.Resources {
+		if c.Op == "" && replaced(i) {
+			queue = append(queue, c.URN)
+		}
+	}
+	done := map[string]bool{}
+	for len(queue) > 0 {
+		full := queue[0]
+		queue = queue[1:]
+		u := withoutStack(full)
+		if done[u] {
+			continue
+		}
+		done[u] = true
+		for _, r := range resources {
+			ru := withoutStack(r.URN)
+			old, paired := before[ru]
+			if !paired || ru == u {
+				continue
+			}
+			var add []PropertyChange
+			for _, path := range slices.Sorted(maps.Keys(r.InputSources)) {
+				if !slices.ContainsFunc(r.InputSources[path], func(s string) bool { return withoutStack(s) == u }) {
+					continue
+				}
+				v, _ := Lookup(r.Inputs, path)
+				for _, l := range leaves(path, v) {
+					var was *string
+					if ov, ok := Lookup(old.Inputs, l.path); ok {
+						for _, ol := range leaves(l.path, ov) {
+							if ol.path == l.path {
+								was = &ol.value
+							}
+						}
+					}
+					pc := classified(r, l.path, was, ptr(Unknown))
+					pc.Via = ShortURN(full)
+					add = append(add, pc)
+				}
+			}
+			if r.Provider != "" && withoutStack(r.Provider) == u {
+				pc := classified(r, "(provider)", ptr(ShortURN(r.Provider)), ptr(ShortURN(r.Provider)+" (replaced)"))
+				pc.Via = ShortURN(full)
+				add = append(add, pc)
+			}
+			if len(add) == 0 {
+				continue
+			}
+			i, listed := index[ru]
+			if !listed {
+				d.Resources = append(d.Resources, ResourceChange{URN: r.URN, Type: r.Type, Name: r.Name})
+				i = len(d.Resources) - 1
+				index[ru] = i
+			}
+			c := &d.Resources[i]
+			if c.Op != "" {
+				continue // added or removed: nothing to update
+			}
+			for _, pc := range add {
+				if !slices.ContainsFunc(c.Properties, func(p PropertyChange) bool { return p.Path == pc.Path }) {
+					c.Properties = append(c.Properties, pc)
+				}
+			}
+			slices.SortStableFunc(c.Properties, func(a, b PropertyChange) int { return comparePaths(a.Path, b.Path) })
+			if replaced(i) {
+				queue = append(queue, r.URN)
+			}
+		}
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// lockedBy names the CanNotDelete lock of the old plan that stops Azure
+// from deleting r: a lock on r itself, or on the resource that r's input
+// reaches for a type in Table().LockedDeletes (a role assignment scoped to
+// the vault, a private endpoint connected to it). "" if none does.
+func lockedBy(r Resource, old []Resource) string {
+	for _, l := range old {
+		if !strings.HasSuffix(l.Type, ":ManagementLockByScope") {
+			continue
+		}
+		if level, _ := l.Inputs["level"].(string); level != "CanNotDelete" {
+			continue
+		}
+		for _, target := range l.InputSources["scope"] {
+			why := ""
+			if withoutStack(target) == withoutStack(r.URN) {
+				why = "Azure refuses to delete a locked resource"
+			}
+			for _, ld := range lockedDeletes(r.Type) {
+				for path, srcs := range r.InputSources {
+					if pathUnder(path, ld.Input) && slices.ContainsFunc(srcs, func(s string) bool { return withoutStack(s) == withoutStack(target) }) {
+						why = ld.Why
+					}
+				}
+			}
+			if why != "" {
+				return fmt.Sprintf("the CanNotDelete lock %s on %s: %s. Remove the lock in an `up` of its own, then make this change, then put the lock back", l.Name, ShortURN(target), why)
+			}
+		}
+	}
+	return ""
 }
 
 // affected walks from every replaced resource to the custom resources that
@@ -254,8 +452,14 @@ func resourceLeaves(r Resource) []leaf {
 }
 
 // compareLeaves pairs leaves by path. Repeated paths ("(dependsOn)") compare
-// as sets. replace, if not nil, gives the replacement reason of a path.
-func compareLeaves(old, new []leaf, replace func(string) string) []PropertyChange {
+// as sets. classify, if not nil, makes the change of a path with what it does.
+func compareLeaves(old, new []leaf, classify func(path string, old, new *string) PropertyChange) []PropertyChange {
+	change := func(path string, o, n *string) PropertyChange {
+		if classify == nil {
+			return PropertyChange{Path: path, Old: o, New: n}
+		}
+		return classify(path, o, n)
+	}
 	type values struct{ old, new []string }
 	byPath := map[string]*values{}
 	var paths []string
@@ -280,25 +484,21 @@ func compareLeaves(old, new []leaf, replace func(string) string) []PropertyChang
 	var out []PropertyChange
 	for _, path := range paths {
 		v := byPath[path]
-		reason := ""
-		if replace != nil {
-			reason = replace(path)
-		}
 		if len(v.old) <= 1 && len(v.new) <= 1 {
 			if slices.Equal(v.old, v.new) {
 				continue
 			}
-			out = append(out, PropertyChange{Path: path, Old: first(v.old), New: first(v.new), Replace: reason})
+			out = append(out, change(path, first(v.old), first(v.new)))
 			continue
 		}
 		for _, s := range v.old {
 			if !slices.Contains(v.new, s) {
-				out = append(out, PropertyChange{Path: path, Old: &s, Replace: reason})
+				out = append(out, change(path, &s, nil))
 			}
 		}
 		for _, s := range v.new {
 			if !slices.Contains(v.old, s) {
-				out = append(out, PropertyChange{Path: path, New: &s, Replace: reason})
+				out = append(out, change(path, nil, &s))
 			}
 		}
 	}
@@ -334,12 +534,15 @@ func (d *Diff) WriteText(w io.Writer) error {
 	}
 	for _, r := range d.Resources {
 		fmt.Fprintf(w, "\n%s %s %s (%s)%s\n", opSymbol(r.Op), r.Type, r.Name, r.Op, r.protectedNote())
+		if r.Locked != "" {
+			fmt.Fprintf(w, "    ! refused while %s\n", r.Locked)
+		}
 		for _, p := range r.Properties {
 			fmt.Fprintf(w, "    %s\n", p.line(r.Op))
 		}
 	}
 	if len(d.Affected) > 0 {
-		fmt.Fprintf(w, "\nDepend on a replaced resource (the real preview shows whether they change too):\n")
+		fmt.Fprintf(w, "\nWait for a replaced resource, with no input from it (unchanged):\n")
 		for _, a := range d.Affected {
 			fmt.Fprintf(w, "    %s %s   via %s\n", a.Type, a.Name, a.Via)
 		}
@@ -362,13 +565,19 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 		return nil
 	}
 	fmt.Fprintf(w, " Offline: outputs of upstream resources are fake; secret values show as `%s`.\n\n", SecretMarker)
-	fmt.Fprintf(w, "| Change | Type | Name | Replaced because |\n|---|---|---|---|\n")
+	fmt.Fprintf(w, "| Change | Type | Name | What `up` does, and why |\n|---|---|---|---|\n")
 	for _, r := range d.Resources {
 		var reasons []string
 		for _, p := range r.Properties {
-			if p.Replace != "" {
-				reasons = append(reasons, "`"+p.Path+"`: "+p.Replace)
+			if m := p.mark(r.Op); m != "" && (p.Effect == EffectReplace || p.Effect == EffectRefused || p.Unclassified) {
+				if p.Source != "" {
+					m += " ([source](" + p.Source + "))"
+				}
+				reasons = append(reasons, "`"+p.Path+"`: "+m)
 			}
+		}
+		if r.Locked != "" {
+			reasons = append(reasons, "**refused while** "+r.Locked)
 		}
 		op := r.Op
 		if op == OpReplace {
@@ -389,7 +598,7 @@ func (d *Diff) WriteMarkdown(w io.Writer) error {
 		fmt.Fprintf(w, "```\n</details>\n")
 	}
 	if len(d.Affected) > 0 {
-		fmt.Fprintf(w, "\n**Depend on a replaced resource** (the real preview shows whether they change too):\n\n")
+		fmt.Fprintf(w, "\n**Wait for a replaced resource**, with no input from it (unchanged):\n\n")
 		for _, a := range d.Affected {
 			fmt.Fprintf(w, "- `%s` `%s`, via `%s`\n", a.Type, a.Name, a.Via)
 		}
@@ -412,11 +621,14 @@ func (d *Diff) summary() string {
 	}
 	s := fmt.Sprintf("%d to add, %d to change, %d to replace, %d to remove",
 		d.Count(OpAdd), d.Count(OpUpdate), d.Count(OpReplace), d.Count(OpRemove))
+	if n := d.Refused(); n > 0 {
+		s += fmt.Sprintf(", %d refused by Azure or a lock", n)
+	}
 	if len(d.Outputs) > 0 {
 		s += fmt.Sprintf(", %d output value(s) changed", len(d.Outputs))
 	}
 	if len(d.Affected) > 0 {
-		s += fmt.Sprintf("; %d more depend on a replaced resource", len(d.Affected))
+		s += fmt.Sprintf("; %d more wait for a replaced resource", len(d.Affected))
 	}
 	return s
 }
@@ -443,7 +655,7 @@ func opSymbol(op string) string {
 }
 
 // line is the terminal form of one change. Inside an added or removed
-// resource every leaf is plain "path = value".
+// resource every leaf is plain "path = value", with no mark.
 func (p PropertyChange) line(op string) string {
 	var s string
 	switch {
@@ -460,19 +672,36 @@ func (p PropertyChange) line(op string) string {
 	default:
 		s = "~ " + p.Path + ": " + *p.Old + " → " + *p.New
 	}
-	if p.Replace != "" {
-		s += "   [" + p.mark() + "]"
+	if m := p.mark(op); m != "" {
+		s += "   [" + m + "]"
 	}
 	return s
 }
 
-// mark says what the change does to the resource: "replaces: WHY", or
-// "refused by Azure in place: WHY".
-func (p PropertyChange) mark() string {
-	if strings.HasPrefix(p.Replace, RefusedPrefix) {
-		return strings.TrimSuffix(RefusedPrefix, " ") + " " + strings.TrimPrefix(p.Replace, RefusedPrefix)
+// mark says what the change does to a changed resource: "replaces: WHY",
+// "refused by Azure in place: WHY", "unclassified: ...", with the replaced
+// resource it comes from. Plain in-place updates, and every leaf of an
+// added or removed resource, carry no mark.
+func (p PropertyChange) mark(op string) string {
+	if op == OpAdd || op == OpRemove {
+		return ""
 	}
-	return "replaces: " + p.Replace
+	var m string
+	switch {
+	case p.Effect == EffectReplace:
+		m = "replaces: " + p.Why
+	case p.Effect == EffectRefused:
+		m = "refused by Azure in place: " + p.Why
+	case p.Unclassified:
+		m = "unclassified: no rule in internal/plan/replacements.json says whether this replaces"
+	}
+	if p.Via != "" {
+		if m != "" {
+			m += "; "
+		}
+		m += "new outputs of " + p.Via
+	}
+	return m
 }
 
 // diffLines is the Markdown ```diff form of one change.
@@ -484,8 +713,8 @@ func (p PropertyChange) diffLines() []string {
 	if p.New != nil {
 		out = append(out, "+ "+p.Path+" = "+*p.New)
 	}
-	if p.Replace != "" {
-		out = append(out, "! "+p.mark())
+	if m := p.mark(OpUpdate); m != "" {
+		out = append(out, "! "+m)
 	}
 	return out
 }

@@ -33,6 +33,10 @@ const (
 	FakeClientKeyData = "cGxhbi1mYWtlLWtleQ=="
 )
 
+// DeployerObjectID is the object ID getClientConfig answers with: the
+// identity `pulumi up` runs as, in the plan.
+var DeployerObjectID = FakeGUID("client", "objectId")
+
 // Resource is one registered resource.
 type Resource struct {
 	URN       string         `json:"urn"`
@@ -54,6 +58,16 @@ type Resource struct {
 	RetainOnDelete      bool `json:"retainOnDelete,omitempty"`
 	Protect             bool `json:"protect,omitempty"`
 	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+	// CustomTimeouts are the pulumi.Timeouts the program set: how long the
+	// engine lets the provider create, update or delete the resource.
+	CustomTimeouts *CustomTimeouts `json:"customTimeouts,omitempty"`
+	// InputSources maps an input path to the resources (URNs) whose
+	// outputs its value carries: what a replacement of one of them makes
+	// unknown until apply, as `pulumi preview` shows it. The path is a leaf
+	// whose value equals an output of that resource, or, where no leaf
+	// does (a value derived from an output, a secret), the top-level input
+	// the program made depend on it.
+	InputSources map[string][]string `json:"inputSources,omitempty"`
 
 	// Version is the provider plugin version the resource asks for.
 	Version string `json:"-"`
@@ -64,8 +78,21 @@ type Resource struct {
 	RawInputs resource.PropertyMap `json:"-"`
 	// State is what the recorder answered: the inputs plus fake outputs.
 	State resource.PropertyMap `json:"-"`
-	// PropertyDependencies maps each input to the URNs it depends on.
+	// PropertyDependencies maps each top-level input to the URNs it
+	// depends on, as the program registered it.
 	PropertyDependencies map[string][]string `json:"-"`
+
+	// outputValues are the values of the outputs the recorder computed for
+	// the resource (its ID, and every state leaf that is not an input).
+	outputValues map[string]bool
+}
+
+// CustomTimeouts are a resource's custom timeouts, as Go durations ("20m");
+// "" is the provider's default.
+type CustomTimeouts struct {
+	Create string `json:"create,omitempty"`
+	Update string `json:"update,omitempty"`
+	Delete string `json:"delete,omitempty"`
 }
 
 // Invoke is one recorded function call.
@@ -131,9 +158,16 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	if rpc != nil {
 		res.Parent = rpc.GetParent()
 		res.DependsOn = slices.Sorted(slices.Values(uniq(rpc.GetDependencies())))
-		res.PropertyDependencies = map[string][]string{}
 		for k, v := range rpc.GetPropertyDependencies() {
-			res.PropertyDependencies[k] = v.GetUrns()
+			if urns := slices.Sorted(slices.Values(uniq(v.GetUrns()))); len(urns) > 0 {
+				if res.PropertyDependencies == nil {
+					res.PropertyDependencies = map[string][]string{}
+				}
+				res.PropertyDependencies[k] = urns
+			}
+		}
+		if ct := rpc.GetCustomTimeouts(); ct != nil && (ct.GetCreate() != "" || ct.GetUpdate() != "" || ct.GetDelete() != "") {
+			res.CustomTimeouts = &CustomTimeouts{Create: ct.GetCreate(), Update: ct.GetUpdate(), Delete: ct.GetDelete()}
 		}
 		if p := rpc.GetProvider(); p != "" {
 			res.Provider = providerURN(p)
@@ -189,11 +223,69 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = ""
 	}
 	res.ID, res.State = id, state
+	res.outputValues = outputValues(res)
 
 	r.mu.Lock()
+	res.InputSources = r.inputSources(res)
 	r.resources = append(r.resources, res)
 	r.mu.Unlock()
 	return id, state, nil
+}
+
+// outputValues are the values the recorder computed for res: its ID and
+// every leaf of its state that is not one of its inputs.
+func outputValues(res Resource) map[string]bool {
+	out := map[string]bool{}
+	if res.ID != "" {
+		out[res.ID] = true
+	}
+	in := map[string]bool{}
+	for _, l := range leaves("", res.Inputs) {
+		in[l.path] = true
+	}
+	for _, l := range leaves("", PlainMap(res.State)) {
+		if !in[l.path] && l.value != "" && l.value != SecretMarker {
+			out[l.value] = true
+		}
+	}
+	return out
+}
+
+// inputSources finds, for each input of res that the program made depend
+// on recorded resources, the leaves that carry one of their outputs; where
+// none does, the whole input. r.mu is held.
+func (r *Recorder) inputSources(res Resource) map[string][]string {
+	byURN := map[string]*Resource{}
+	for i := range r.resources {
+		byURN[r.resources[i].URN] = &r.resources[i]
+	}
+	out := map[string][]string{}
+	for key, urns := range res.PropertyDependencies {
+		keyLeaves := leaves(key, res.Inputs[key])
+		for _, urn := range urns {
+			src := byURN[urn]
+			if src == nil || !src.Custom {
+				continue
+			}
+			found := false
+			for _, l := range keyLeaves {
+				if src.outputValues[l.value] {
+					out[l.path] = append(out[l.path], urn)
+					found = true
+				}
+			}
+			if !found {
+				out[key] = append(out[key], urn)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	for k, v := range out {
+		out[k] = slices.Compact(slices.Sorted(slices.Values(v)))
+	}
+	return out
 }
 
 // stackReference answers a StackReference with the outputs given for its
@@ -232,7 +324,7 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case fn == "getClientConfig":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clientId":       FakeGUID("client", "clientId"),
-			"objectId":       FakeGUID("client", "objectId"),
+			"objectId":       DeployerObjectID,
 			"subscriptionId": r.subscription,
 			"tenantId":       FakeGUID("tenant"),
 		}), nil
@@ -402,6 +494,9 @@ func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (s
 		}
 		state["addonProfiles"] = resource.NewProperty(addons)
 		state["fqdn"] = resource.NewProperty(azName + ".hcp.plan.invalid")
+		// The ID of this incarnation of the cluster: a cluster replaced under
+		// its name keeps its resource ID but gets a new resourceUID.
+		state["resourceUID"] = resource.NewProperty(shortHex(24, id+"/resourceUID"))
 	case "keyvault:Vault":
 		props := objectOf(state, "properties")
 		props["vaultUri"] = resource.NewProperty(fakeVaultURI(azName))

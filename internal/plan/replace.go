@@ -1,160 +1,203 @@
 package plan
 
 import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
-// replaceRule names inputs whose change replaces a resource of one type, and
-// why. The plan knows two kinds:
-//   - the parts of a resource's Azure ID (its name, resource group, parent
-//     resource, scope), and whatever the provider or Kubernetes replaces:
-//     azure-native replaces a resource when one changes
-//     (pulumi/pulumi-azure-native#77);
-//   - properties that Azure refuses to change in place (refused): for these,
-//     `pulumi preview` shows an update that `pulumi up` then fails with; the
-//     way through is a new resource (docs/azure-facts.md#what-aks-refuses-to-change,
-//     #key-vault-names-and-soft-delete).
+// The day-two replacement table: for every resource type (and API version)
+// the program registers, what a change to each input does, taken from the
+// providers' own source and from Azure's documentation, each rule with its
+// source link. It is data, in replacements.json: docs/azure-facts.md#what-replaces-a-resource
+// says how it was derived and how to refresh it for a new provider version.
+// A test holds every input path of every stack's plan to a rule.
 //
-// fields names the component Args fields, as TYPE.FIELD, whose change
-// reaches these inputs. This table is the one source: a test reads the Args
-// docs in components/ and fails if a field documented as "replaces" or
-// "refused by Azure" has no rule here, or a field here is not documented so.
-type replaceRule struct {
-	paths   []string
-	reason  string
-	refused bool
-	fields  []string
-}
+//go:embed replacements.json
+var replacementsJSON []byte
 
-// Reasons shared by several types.
+// Effects of a change, as a Rule names them.
 const (
-	// ReasonAzureID is why a change to a part of a resource's Azure ID
-	// replaces it.
-	ReasonAzureID = "part of the Azure resource ID"
-	// ReasonLocation is why a change of location replaces a resource.
-	ReasonLocation = "Azure cannot move it to another location"
-	// RefusedPrefix starts the reason of a change Azure refuses in place.
-	RefusedPrefix = "refused by Azure in place: "
+	// EffectReplace: the provider replaces the resource (a force-new input,
+	// a part of its ID, a new provider).
+	EffectReplace = "replace"
+	// EffectRefused: the provider updates in place, and Azure refuses the
+	// update, so `pulumi preview` shows an update that `pulumi up` fails
+	// with. The way through is a new resource, made on purpose.
+	EffectRefused = "refused"
+	// EffectUpdate: changed in place.
+	EffectUpdate = "update"
 )
 
-// replaceRules maps "package:module:Type" (API version dropped, as
-// splitToken returns it) or a whole package ("kubernetes") to its rules.
-var replaceRules = map[string][]replaceRule{
-	"azure-native:resources:ResourceGroup": {
-		{paths: []string{"resourceGroupName"}, reason: ReasonAzureID},
-		{paths: []string{"location"}, reason: ReasonLocation},
-	},
-	"azure-native:containerservice:ManagedCluster": {
-		{paths: []string{"resourceName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"ClusterArgs.Name", "ClusterArgs.ResourceGroupName"}},
-		{paths: []string{"location"}, reason: ReasonLocation, fields: []string{"ClusterArgs.Location"}},
-		{paths: []string{"dnsPrefix"}, reason: "AKS cannot change a cluster's DNS prefix", fields: []string{"ClusterArgs.Name"}},
-		{paths: []string{"agentPoolProfiles[*].vmSize"}, reason: "AKS cannot change the VM size of an existing node pool; it needs a new cluster", refused: true, fields: []string{"ClusterArgs.NodeVMSize"}},
-		{paths: []string{"agentPoolProfiles[*].availabilityZones"}, reason: "AKS cannot change the zones of an existing node pool; it needs a new cluster", refused: true, fields: []string{"ClusterArgs.AvailabilityZones"}},
-		{paths: []string{"networkProfile.serviceCidr", "networkProfile.dnsServiceIP"}, reason: "AKS cannot change the service network of an existing cluster", refused: true},
-		{paths: []string{"agentPoolProfiles[*].vnetSubnetID"}, reason: "a node pool cannot move to another subnet; it needs a new pool or cluster", refused: true, fields: []string{"ClusterArgs.NodeSubnetID"}},
-	},
-	"azure-native:network:VirtualNetwork": {
-		{paths: []string{"virtualNetworkName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"NetworkArgs.ResourceGroupName"}},
-		{paths: []string{"location"}, reason: ReasonLocation, fields: []string{"NetworkArgs.Location"}},
-		{paths: []string{"subnets[*].addressPrefix"}, reason: "a subnet's range cannot change while resources are in it", refused: true, fields: []string{"NetworkArgs.NodeSubnetPrefix", "NetworkArgs.EndpointSubnetPrefix"}},
-	},
-	"azure-native:network:PrivateZone": {
-		{paths: []string{"privateZoneName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"NetworkArgs.ResourceGroupName"}},
-	},
-	"azure-native:network:PrivateEndpoint": {
-		{paths: []string{"privateEndpointName", "resourceGroupName"}, reason: ReasonAzureID},
-		{paths: []string{"subnet"}, reason: "a private endpoint cannot move to another subnet; it needs a new endpoint", refused: true, fields: []string{"VaultArgs.PrivateEndpoint", "VaultPrivateEndpoint.SubnetID"}},
-	},
-	"azure-native:operationalinsights:Workspace": {
-		{paths: []string{"workspaceName", "resourceGroupName"}, reason: ReasonAzureID},
-		{paths: []string{"location"}, reason: ReasonLocation},
-	},
-	"azure-native:insights:DiagnosticSetting": {
-		{paths: []string{"name", "resourceUri"}, reason: ReasonAzureID},
-	},
-	"azure-native:authorization:ManagementLockByScope": {
-		{paths: []string{"lockName", "scope"}, reason: ReasonAzureID},
-	},
-	"azure-native:keyvault:Vault": {
-		{paths: []string{"vaultName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"VaultArgs.Name", "VaultArgs.ResourceGroupName"}},
-		{paths: []string{"location"}, reason: ReasonLocation, fields: []string{"VaultArgs.Location"}},
-		{paths: []string{"properties.softDeleteRetentionInDays"}, reason: "a vault's soft-delete retention is set at creation; it needs a new vault, under a new name while the old one is soft-deleted", refused: true, fields: []string{"VaultArgs.SoftDeleteRetentionDays"}},
-	},
-	"azure-native:keyvault:Secret": {
-		{paths: []string{"secretName", "vaultName", "resourceGroupName"}, reason: ReasonAzureID},
-	},
-	"azure-native:keyvault:AccessPolicy": {
-		{paths: []string{"vaultName", "resourceGroupName"}, reason: ReasonAzureID},
-	},
-	"azure-native:managedidentity:UserAssignedIdentity": {
-		{paths: []string{"resourceName", "resourceGroupName"}, reason: ReasonAzureID, fields: []string{"WorkloadIdentityArgs.Name", "WorkloadIdentityArgs.ResourceGroupName"}},
-		{paths: []string{"location"}, reason: ReasonLocation, fields: []string{"WorkloadIdentityArgs.Location"}},
-	},
-	"azure-native:managedidentity:FederatedIdentityCredential": {
-		{paths: []string{"federatedIdentityCredentialResourceName", "resourceName", "resourceGroupName"}, reason: ReasonAzureID,
-			fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName", "WorkloadIdentityArgs.AdditionalSubjects", "ServiceAccountRef.Namespace", "ServiceAccountRef.Name"}},
-	},
-	"azure-native:authorization:RoleAssignment": {
-		{paths: []string{"roleAssignmentName", "scope"}, reason: ReasonAzureID, fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultAccess.VaultID", "VaultArgs.SecretsOfficerObjectID"}},
-		{paths: []string{"principalId", "roleDefinitionId", "principalType"}, reason: "Azure does not update a role assignment's principal, role or principal type",
-			fields: []string{"WorkloadIdentityArgs.VaultAccess", "VaultAccess.ObjectTypes", "VaultArgs.SecretsOfficerObjectID", "VaultArgs.SecretsOfficerPrincipalType"}},
-	},
-	"azuread:index:ApplicationFederatedIdentityCredential": {
-		{paths: []string{"applicationId"}, reason: "a credential belongs to one application"},
-		{paths: []string{"displayName"}, reason: "Entra ID cannot rename a federated credential", fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName", "WorkloadIdentityArgs.AdditionalSubjects", "ServiceAccountRef.Namespace", "ServiceAccountRef.Name"}},
-	},
-	"azuread:index:ServicePrincipal": {
-		{paths: []string{"clientId"}, reason: "a service principal belongs to one application"},
-	},
-	"kubernetes": {
-		{paths: []string{"metadata.name", "metadata.namespace"}, reason: "the Kubernetes provider replaces a renamed or moved object",
-			fields: []string{"WorkloadIdentityArgs.Namespace", "WorkloadIdentityArgs.ServiceAccountName", "SecretMountArgs.Namespace", "SecretMountArgs.Name"}},
-	},
-	"kubernetes:apps:Deployment": {
-		{paths: []string{"spec.selector"}, reason: "a Deployment's selector is immutable"},
-	},
+// Conditions a Rule may hold under (Rule.When).
+const (
+	// WhenChanged, the default: any change of the value.
+	WhenChanged = ""
+	// WhenUpdated: a value set on both sides changes; adding or removing
+	// it does not count.
+	WhenUpdated = "updated"
+	// WhenTurnedOff: the value was true and is now anything else.
+	WhenTurnedOff = "turnedOff"
+	// WhenCaseChanged: the value changes other than in letter case.
+	WhenCaseChanged = "caseChanged"
+	// WhenLocationChanged: the value changes other than in letter case and
+	// spaces ("East US" is "eastus").
+	WhenLocationChanged = "locationChanged"
+)
+
+// Rule says what a change to the inputs at Path of a resource of Type does.
+type Rule struct {
+	// Type is a type token as registered ("azure-native:containerservice/v20241001:ManagedCluster"),
+	// or "kubernetes" for every Kubernetes object.
+	Type string `json:"type"`
+	// Path is a dotted input path, "[*]" for any list index. A rule covers
+	// its path and everything under it; the most specific rule wins.
+	Path string `json:"path"`
+	// Effect is EffectReplace, EffectRefused or EffectUpdate.
+	Effect string `json:"effect"`
+	// When is the condition under which the rule holds; several rules for
+	// one path are tried in order, and the first that holds wins.
+	When string `json:"when,omitempty"`
+	// Why says why, in a few words.
+	Why string `json:"why"`
+	// Source links to the provider source or Azure documentation.
+	Source string `json:"source"`
+	// Fields are the component Args fields (TYPE.FIELD) whose change reaches
+	// this input and whose doc says it replaces or is refused.
+	Fields []string `json:"fields,omitempty"`
+	// Unverified marks a rule that was read from the source but not
+	// confirmed: docs/azure-facts.md#what-replaces-a-resource lists them.
+	Unverified bool `json:"unverified,omitempty"`
 }
 
+// LockedDelete is a resource type whose delete Azure refuses while a
+// CanNotDelete lock is on the resource that the input Input names.
+type LockedDelete struct {
+	Type   string `json:"type"`
+	Input  string `json:"input"`
+	Why    string `json:"why"`
+	Source string `json:"source"`
+}
+
+// Replacements is the whole table.
+type Replacements struct {
+	// Providers are the provider versions the table was read from.
+	Providers map[string]string `json:"providers"`
+	Rules     []Rule            `json:"rules"`
+	// LockedDeletes are the deletes a lock on another resource stops.
+	LockedDeletes []LockedDelete `json:"lockedDeletes"`
+}
+
+var replacements = mustReplacements(replacementsJSON)
+
+func mustReplacements(data []byte) Replacements {
+	var r Replacements
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&r); err != nil {
+		panic(fmt.Sprintf("internal/plan/replacements.json: %v", err))
+	}
+	return r
+}
+
+// Table returns the replacement table.
+func Table() Replacements { return replacements }
+
 // RuleFields returns, for every component Args field (TYPE.FIELD) that a
-// replacement rule names, whether some rule for it is a refusal.
+// rule names, whether some rule for it is a refusal.
 func RuleFields() map[string]bool {
 	out := map[string]bool{}
-	for _, rules := range replaceRules {
-		for _, r := range rules {
-			for _, f := range r.fields {
-				out[f] = out[f] || r.refused
-			}
+	for _, r := range replacements.Rules {
+		for _, f := range r.Fields {
+			out[f] = out[f] || r.Effect == EffectRefused
 		}
 	}
 	return out
 }
 
-// ReplaceReason says why a change to the input at path (as the plan shows
-// it: "agentPoolProfiles[0].vmSize") replaces r, or "" when the plan knows
-// no reason. Paths the program itself marked with pulumi.ReplaceOnChanges
-// count too.
-func ReplaceReason(r Resource, path string) string {
+// Effect is what one input change does to a resource.
+type Effect struct {
+	// Kind is EffectReplace, EffectRefused or EffectUpdate; "" when no rule
+	// classifies the input.
+	Kind string
+	// Why and Source come from the rule.
+	Why, Source string
+}
+
+// Classify says what a change of the input at path (as the plan shows it:
+// "agentPoolProfiles[0].vmSize") from old to new does to r; nil stands for
+// a value that is not set, Unknown for one known only after apply. Paths
+// the program itself marked with pulumi.ReplaceOnChanges replace.
+func Classify(r Resource, path string, old, new *string) Effect {
 	for _, p := range r.ReplaceOnChanges {
 		if p == "*" || pathUnder(path, p) {
-			return "the program marks it replaceOnChanges"
+			return Effect{Kind: EffectReplace, Why: "the program marks it replaceOnChanges"}
 		}
 	}
-	pkg, mod, member := splitToken(r.Type)
-	for _, key := range []string{pkg + ":" + mod + ":" + member, pkg} {
-		for _, rule := range replaceRules[key] {
-			for _, p := range rule.paths {
-				if pathUnder(path, p) {
-					if rule.refused {
-						return RefusedPrefix + rule.reason
-					}
-					return rule.reason
-				}
-			}
+	rules := RulesFor(r.Type, path)
+	for _, rule := range rules {
+		if rule.holds(old, new) {
+			return Effect{Kind: rule.Effect, Why: rule.Why, Source: rule.Source}
 		}
 	}
-	return ""
+	if len(rules) > 0 {
+		// A conditional rule that does not hold leaves an in-place change.
+		return Effect{Kind: EffectUpdate, Why: rules[0].Why, Source: rules[0].Source}
+	}
+	return Effect{}
 }
+
+// RulesFor returns the most specific rules for an input path of a resource
+// of type typ, in table order: those of the longest matching path, the
+// type's own before the package's. Nil if none covers it.
+func RulesFor(typ, path string) []Rule {
+	pkg, _, _ := splitToken(typ)
+	best, bestLen, bestOwn := []Rule(nil), -1, false
+	for _, rule := range replacements.Rules {
+		own := rule.Type == typ
+		if !own && rule.Type != pkg {
+			continue
+		}
+		if !pathUnder(path, rule.Path) {
+			continue
+		}
+		n := len(rule.Path)
+		switch {
+		case n > bestLen || (n == bestLen && own && !bestOwn):
+			best, bestLen, bestOwn = []Rule{rule}, n, own
+		case n == bestLen && own == bestOwn:
+			best = append(best, rule)
+		}
+	}
+	return best
+}
+
+// holds reports whether the rule's condition holds for a change from old
+// to new. An unknown new value counts as changed and updated, as the
+// engine's diff counts it.
+func (r Rule) holds(old, new *string) bool {
+	switch r.When {
+	case WhenChanged:
+		return true
+	case WhenUpdated:
+		return old != nil && new != nil
+	case WhenTurnedOff:
+		return old != nil && *old == "true" && (new == nil || (*new != "true" && *new != Unknown))
+	case WhenCaseChanged:
+		return old == nil || new == nil || !strings.EqualFold(*old, *new)
+	case WhenLocationChanged:
+		norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, " ", "")) }
+		return old == nil || new == nil || norm(*old) != norm(*new)
+	}
+	panic("internal/plan/replacements.json: unknown condition " + r.When)
+}
+
+// Unknown stands for an input value that a replacement upstream makes
+// known only after apply, as `pulumi preview` shows it.
+const Unknown = "(known after apply)"
 
 var index = regexp.MustCompile(`\[\d+\]`)
 
@@ -168,4 +211,44 @@ func pathUnder(path, pattern string) bool {
 		}
 	}
 	return false
+}
+
+// lockedDelete returns the rule by which a lock on another resource stops
+// the delete of a resource of type typ, through its input at the top-level
+// key input.
+func lockedDeletes(typ string) []LockedDelete {
+	var out []LockedDelete
+	for _, l := range replacements.LockedDeletes {
+		if l.Type == typ {
+			out = append(out, l)
+		}
+	}
+	return slices.Clip(out)
+}
+
+// Unclassified lists what no rule of the table classifies in p: for each
+// custom resource, "TYPE NAME: PATH" for every input leaf no rule covers, or
+// "TYPE NAME: PATH (no rule for the type)" when its type has none at all.
+func Unclassified(p *Plan) []string {
+	var out []string
+	for _, r := range p.Resources {
+		if !r.Custom {
+			continue
+		}
+		known := slices.ContainsFunc(replacements.Rules, func(rule Rule) bool {
+			pkg, _, _ := splitToken(r.Type)
+			return rule.Type == r.Type || rule.Type == pkg
+		})
+		for _, l := range leaves("", r.Inputs) {
+			if len(RulesFor(r.Type, l.path)) > 0 {
+				continue
+			}
+			line := r.Type + " " + r.Name + ": " + l.path
+			if !known {
+				line += " (no rule for the type)"
+			}
+			out = append(out, line)
+		}
+	}
+	return out
 }
