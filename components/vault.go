@@ -215,6 +215,8 @@ type Vault struct {
 	SecretURIs pulumi.StringMapOutput
 
 	secrets map[string]pulumi.Resource
+	// policies chains the access policies written on the vault.
+	policies *policyChain
 }
 
 // Secrets returns the secret resources this vault writes for the given
@@ -379,7 +381,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
 
-	v := &Vault{Authorization: a.Authorization}
+	v := &Vault{Authorization: a.Authorization, policies: &policyChain{}}
 	if err := ctx.RegisterComponentResource(VaultType, name, v, opts...); err != nil {
 		return nil, fmt.Errorf("creating vault %q: %w", name, err)
 	}
@@ -440,7 +442,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 	if a.SecretsOfficerObjectID != nil {
 		if a.Authorization == VaultAuthorizationAccessPolicy {
 			perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
-			_, err = newAccessPolicy(ctx, name+"-secrets-officer-policy", vaultID, a.TenantID, a.SecretsOfficerObjectID, perms, child...)
+			_, err = newAccessPolicy(ctx, name+"-secrets-officer-policy", vaultID, v.policies, a.TenantID, a.SecretsOfficerObjectID, perms, child...)
 		} else {
 			_, err = newRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, RoleKeyVaultSecretsOfficer, child...)
 		}
@@ -559,31 +561,29 @@ func (p *keyvaultPermissions) add(t ObjectType) {
 	}
 }
 
-// policyChains holds, per program and vault ID output, the access policy
-// written last, so that the next one on that vault waits for it.
-// azure-native's AccessPolicy reads the vault's whole policy list, changes
-// it and writes it back: two written at once on one vault can drop each
-// other or fail with 409 (docs/azure-facts.md#key-vault-access-policies).
-// The chain holds across components (the vault's own policy and every
-// workload's) when they are given the same output, Vault.ID; a vault ID
-// built another way (a literal, a StackReference) starts a chain of its own.
-var policyChains = struct {
-	sync.Mutex
-	last map[*pulumi.Context]map[pulumi.StringOutput]pulumi.Resource
-}{last: map[*pulumi.Context]map[pulumi.StringOutput]pulumi.Resource{}}
+// policyChain is the access policy written last on one vault, so that the
+// next one waits for it. azure-native's Vault update copies the vault's
+// whole policy list, and its AccessPolicy checks the list before writing
+// its entry (docs/azure-facts.md#key-vault-access-policies): written one
+// after another, no write of the list runs beside another. A Vault holds
+// one, and Vault.Access hands it to every workload that reads the vault, so
+// the chain holds across components; a VaultAccess built by hand starts a
+// chain of its own.
+type policyChain struct {
+	mu   sync.Mutex
+	last pulumi.Resource
+}
 
 // newAccessPolicy adds one standalone access policy to the vault vaultID,
-// after every policy this program wrote on that vault before it.
-func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, tenantID, objectID pulumi.StringInput, p *keyvaultPermissions, opts ...pulumi.ResourceOption) (*keyvault.AccessPolicy, error) {
-	policyChains.Lock()
-	defer policyChains.Unlock()
-	chain := policyChains.last[ctx]
+// after the policy written last on chain, if chain is not nil.
+func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, chain *policyChain, tenantID, objectID pulumi.StringInput, p *keyvaultPermissions, opts ...pulumi.ResourceOption) (*keyvault.AccessPolicy, error) {
 	if chain == nil {
-		chain = map[pulumi.StringOutput]pulumi.Resource{}
-		policyChains.last[ctx] = chain
+		chain = &policyChain{}
 	}
-	if previous := chain[vaultID]; previous != nil {
-		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{previous}))
+	chain.mu.Lock()
+	defer chain.mu.Unlock()
+	if chain.last != nil {
+		opts = append(slices.Clone(opts), pulumi.DependsOn([]pulumi.Resource{chain.last}))
 	}
 	ap, err := keyvault.NewAccessPolicy(ctx, name, &keyvault.AccessPolicyArgs{
 		ResourceGroupName: vaultID.ApplyT(func(id string) string { return idSegment(id, "resourceGroups") }).(pulumi.StringOutput),
@@ -601,7 +601,7 @@ func newAccessPolicy(ctx *pulumi.Context, name string, vaultID pulumi.StringOutp
 	if err != nil {
 		return nil, fmt.Errorf("access policy %q: %w", name, err)
 	}
-	chain[vaultID] = ap
+	chain.last = ap
 	return ap, nil
 }
 

@@ -87,7 +87,10 @@ func (r ServiceAccountRef) Subject() string {
 	return "system:serviceaccount:" + r.Namespace + ":" + r.Name
 }
 
-// VaultAccess is one vault a workload identity may read.
+// VaultAccess is one vault a workload identity may read. Where the vault is
+// made in the same program, build it with Vault.Access: the access policies
+// of every workload on that vault are then written one after another
+// (docs/azure-facts.md#key-vault-access-policies).
 type VaultAccess struct {
 	// VaultID is the vault's resource ID. Required. Role assignments are
 	// scoped to exactly this ID: changing it replaces them.
@@ -102,11 +105,17 @@ type VaultAccess struct {
 	// changed type replaces that role assignment; a policy is changed in
 	// place.
 	ObjectTypes []ObjectType
+
+	// policies is the vault's access-policy chain, when the VaultAccess
+	// came from Vault.Access.
+	policies *policyChain
 }
 
 // Access returns a VaultAccess for this vault that reads the given types.
+// Access policies made from it are written after every other policy on
+// the vault that this program writes through the Vault.
 func (v *Vault) Access(types ...ObjectType) VaultAccess {
-	return VaultAccess{VaultID: v.ID, Authorization: v.Authorization, ObjectTypes: types}
+	return VaultAccess{VaultID: v.ID, Authorization: v.Authorization, ObjectTypes: types, policies: v.policies}
 }
 
 // WorkloadIdentityArgs configures a [WorkloadIdentity]. The zero value of
@@ -567,7 +576,7 @@ func grantVaultRead(ctx *pulumi.Context, name string, va VaultAccess, w *Workloa
 		for _, t := range types {
 			perms.add(t)
 		}
-		policy, err := newAccessPolicy(ctx, name+"-policy", vaultID, w.TenantID, w.PrincipalID, perms, child...)
+		policy, err := newAccessPolicy(ctx, name+"-policy", vaultID, va.policies, w.TenantID, w.PrincipalID, perms, child...)
 		if err != nil {
 			return err
 		}

@@ -71,7 +71,7 @@ var libraryDocs = map[string]string{
 	"Vault.SecretURIs":                             "SecretURIs maps each secret name in VaultArgs.Secrets to its URI\n(without version).",
 	"Vault.TenantID":                               "TenantID is the tenant the vault trusts.",
 	"Vault.URI":                                    "URI is the vault's data-plane URI, such as https://NAME.vault.azure.net/.",
-	"VaultAccess":                                  "VaultAccess is one vault a workload identity may read.",
+	"VaultAccess":                                  "VaultAccess is one vault a workload identity may read. Where the vault is\nmade in the same program, build it with Vault.Access: the access policies\nof every workload on that vault are then written one after another\n(docs/azure-facts.md#key-vault-access-policies).",
 	"VaultAccess.Authorization":                    "Authorization is the vault's mode (Vault.Authorization). Optional:\ndefault RBAC. Changing it deletes the grants of one mode and creates\nthe other's.",
 	"VaultAccess.ObjectTypes":                      "ObjectTypes are the kinds of object to read. Required, at least one.\nRBAC: one role per type (Secrets User, Certificate User, Crypto User).\nAccess policies: \"get\" on each type, nothing more (no \"list\"). A\nchanged type replaces that role assignment; a policy is changed in\nplace.",
 	"VaultAccess.VaultID":                          "VaultID is the vault's resource ID. Required. Role assignments are\nscoped to exactly this ID: changing it replaces them.",

@@ -86,6 +86,9 @@ func argsFieldDocs(t *testing.T, dir string) map[string]string {
 			}
 			for _, field := range st.Fields.List {
 				for _, name := range field.Names {
+					if !name.IsExported() {
+						continue // not set by callers
+					}
 					out[spec.Name.Name+"."+name.Name] = field.Doc.Text()
 				}
 			}
