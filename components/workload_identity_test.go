@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 const testIssuer = "https://oidc.example.invalid/tenant/issuer/"
@@ -200,42 +201,8 @@ func TestFederatedCredentialsFormAChain(t *testing.T) {
 	if len(fics) != 4 {
 		t.Fatalf("%d credentials, want 4", len(fics))
 	}
-	assertChain(t, fics)
+	plantest.AssertChain(t, "credentials", fics)
 	wantInput(t, mustFind(t, rec, ":FederatedIdentityCredential", "reader-fic-web"), "subject", "system:serviceaccount:web:frontend")
-}
-
-// assertChain checks that credentials form a single dependency chain.
-func assertChain(t *testing.T, fics []plan.Resource) {
-	t.Helper()
-	urns := map[string]bool{}
-	for _, f := range fics {
-		urns[f.URN] = true
-	}
-	roots, predecessorUses := 0, map[string]int{}
-	for _, f := range fics {
-		var preds []string
-		for _, d := range f.DependsOn {
-			if urns[d] {
-				preds = append(preds, d)
-			}
-		}
-		switch len(preds) {
-		case 0:
-			roots++
-		case 1:
-			predecessorUses[preds[0]]++
-		default:
-			t.Errorf("%s waits for %d credentials, want 1", f.Name, len(preds))
-		}
-	}
-	if roots != 1 {
-		t.Errorf("%d credentials start a chain, want exactly 1 (the others would be written concurrently)", roots)
-	}
-	for p, n := range predecessorUses {
-		if n > 1 {
-			t.Errorf("%d credentials wait for %s: siblings are written concurrently", n, plan.ShortURN(p))
-		}
-	}
 }
 
 func TestWorkloadIdentityCreatesNamespaceWhenAsked(t *testing.T) {
@@ -306,7 +273,7 @@ func TestApplicationKindCreatesServicePrincipal(t *testing.T) {
 	wantInput(t, fic, "issuer", testIssuer)
 	wantInput(t, fic, "subject", "system:serviceaccount:apps:reader")
 	wantInput(t, fic, "audiences.0", DefaultAudience)
-	assertChain(t, plan.OfType(rec.Resources(), ":ApplicationFederatedIdentityCredential"))
+	plantest.AssertChain(t, "credentials", plan.OfType(rec.Resources(), ":ApplicationFederatedIdentityCredential"))
 	ra := mustFind(t, rec, ":RoleAssignment", "reader-main-secrets-user")
 	// The grant names the service principal's object ID, not the app's.
 	wantInput(t, ra, "principalId", sp.State["objectId"].StringValue())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 func inputString(t *testing.T, r plan.Resource, path string) string {
@@ -240,35 +241,13 @@ func stackWorkloads(t *testing.T, stack string) []WorkloadConfig {
 // assertChains checks that the credentials of each identity form one chain.
 func assertChains(t *testing.T, fics []plan.Resource) {
 	t.Helper()
-	urns := map[string]bool{}
-	for _, f := range fics {
-		urns[f.URN] = true
-	}
-	starts, waitedFor := map[string]int{}, map[string]int{}
+	byIdentity := map[string][]plan.Resource{}
 	for _, f := range fics {
 		identity := fmt.Sprint(f.Input("resourceName"))
-		var preds []string
-		for _, d := range f.DependsOn {
-			if urns[d] {
-				preds = append(preds, d)
-			}
-		}
-		if len(preds) == 0 {
-			starts[identity]++
-		}
-		for _, p := range preds {
-			waitedFor[p]++
-		}
+		byIdentity[identity] = append(byIdentity[identity], f)
 	}
-	for identity, n := range starts {
-		if n != 1 {
-			t.Errorf("identity %s: %d credentials are written concurrently", identity, n)
-		}
-	}
-	for p, n := range waitedFor {
-		if n > 1 {
-			t.Errorf("%d credentials wait for %s: siblings", n, plan.ShortURN(p))
-		}
+	for identity, rs := range byIdentity {
+		plantest.AssertChain(t, "credentials of identity "+identity, rs)
 	}
 }
 

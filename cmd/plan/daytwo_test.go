@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 // goldenPlans are every plan the project keeps golden: each stack's and the
@@ -256,35 +257,7 @@ func TestStagingFirstUpHoldsTogether(t *testing.T) {
 	if len(policies) < 3 {
 		t.Fatalf("staging has %d access policies; update this test", len(policies))
 	}
-	// One chain: exactly one policy waits for no other, and each of the rest
-	// waits for exactly one, a different one each.
-	byURN := map[string]bool{}
-	for _, r := range policies {
-		byURN[r.URN] = true
-	}
-	roots, waitedFor := 0, map[string]bool{}
-	for _, r := range policies {
-		var on []string
-		for _, d := range r.DependsOn {
-			if byURN[d] {
-				on = append(on, d)
-			}
-		}
-		switch len(on) {
-		case 0:
-			roots++
-		case 1:
-			if waitedFor[on[0]] {
-				t.Errorf("two policies wait for %s: they would be written at once", on[0])
-			}
-			waitedFor[on[0]] = true
-		default:
-			t.Errorf("%s waits for %d policies", r.Name, len(on))
-		}
-	}
-	if roots != 1 {
-		t.Errorf("%d access policies start a chain, want 1", roots)
-	}
+	plantest.AssertChain(t, "access policies", policies)
 
 	for _, d := range plan.OfType(p.Resources, "apps/v1:Deployment") {
 		ct := d.CustomTimeouts

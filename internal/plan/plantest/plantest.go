@@ -4,6 +4,7 @@ package plantest
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
@@ -30,5 +31,42 @@ func WantInput(t testing.TB, r plan.Resource, path string, want any) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s %s: input %s = %#v, want %#v", r.Type, r.Name, path, got, want)
+	}
+}
+
+// AssertChain asserts that rs (of one kind, named what in messages: "access
+// policies") form one dependency chain: exactly one waits for none of the
+// others, each other waits for exactly one, and no two wait for the same
+// one. Resources so written are never written at once.
+func AssertChain(t testing.TB, what string, rs []plan.Resource) {
+	t.Helper()
+	urns := map[string]bool{}
+	for _, r := range rs {
+		urns[r.URN] = true
+	}
+	roots, waitedFor := 0, map[string]int{}
+	for _, r := range rs {
+		var on []string
+		for _, d := range r.DependsOn {
+			if urns[d] {
+				on = append(on, d)
+			}
+		}
+		switch len(on) {
+		case 0:
+			roots++
+		case 1:
+			waitedFor[on[0]]++
+		default:
+			t.Errorf("%s waits for %d %s, want 1: %s", r.Name, len(on), what, strings.Join(on, ", "))
+		}
+	}
+	if roots != 1 {
+		t.Errorf("%d %s start a chain, want exactly 1 (the others would be written at once)", roots, what)
+	}
+	for urn, n := range waitedFor {
+		if n > 1 {
+			t.Errorf("%d %s wait for %s: they would be written at once", n, what, plan.ShortURN(urn))
+		}
 	}
 }
