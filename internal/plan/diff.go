@@ -192,11 +192,7 @@ func Compare(old, new *Plan) (*Diff, error) {
 			d.Resources = append(d.Resources, ResourceChange{URN: a.URN, Type: a.Type, Name: a.Name, Properties: props})
 		}
 	}
-	pairs := map[string]Resource{}
-	for u, b := range before {
-		pairs[u] = b
-	}
-	propagate(d, pairs, n.Resources)
+	propagate(d, before, n.Resources)
 	for i := range d.Resources {
 		c := &d.Resources[i]
 		if c.Op == "" {

@@ -213,9 +213,8 @@ func pathUnder(path, pattern string) bool {
 	return false
 }
 
-// lockedDelete returns the rule by which a lock on another resource stops
-// the delete of a resource of type typ, through its input at the top-level
-// key input.
+// lockedDeletes returns the rules by which a lock on another resource stops
+// the delete of a resource of type typ, through one of its inputs.
 func lockedDeletes(typ string) []LockedDelete {
 	var out []LockedDelete
 	for _, l := range replacements.LockedDeletes {
