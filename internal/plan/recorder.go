@@ -319,23 +319,36 @@ func (r *Recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	r.invokes = append(r.invokes, Invoke{Token: args.Token, Args: args.Args})
 	r.mu.Unlock()
 
-	_, mod, fn := splitToken(args.Token)
+	return FakeInvoke(r.subscription, args.Token, args.Args)
+}
+
+// FakeInvoke answers the functions the program calls as the recorder does:
+// getClientConfig (signed in to subscription) and the cluster credential
+// listings. The engine tests' stand-in providers answer with it too.
+func FakeInvoke(subscription, token string, args resource.PropertyMap) (resource.PropertyMap, error) {
+	_, mod, fn := splitToken(token)
 	switch {
 	case fn == "getClientConfig":
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"clientId":       FakeGUID("client", "clientId"),
 			"objectId":       DeployerObjectID,
-			"subscriptionId": r.subscription,
+			"subscriptionId": subscription,
 			"tenantId":       FakeGUID("tenant"),
 		}), nil
 	case strings.HasPrefix(mod, "containerservice") && fn == "listManagedClusterAdminCredentials":
-		name := args.Args["resourceName"].StringValue()
-		return kubeconfigResult("clusterAdmin", adminKubeconfig(name)), nil
+		return kubeconfigResult("clusterAdmin", adminKubeconfig(str(args, "resourceName"))), nil
 	case strings.HasPrefix(mod, "containerservice") && fn == "listManagedClusterUserCredentials":
-		name := args.Args["resourceName"].StringValue()
-		return kubeconfigResult("clusterUser", execKubeconfig(name)), nil
+		return kubeconfigResult("clusterUser", execKubeconfig(str(args, "resourceName"))), nil
 	}
-	return nil, fmt.Errorf("plan: no fake answer for function %q", args.Token)
+	return nil, fmt.Errorf("plan: no fake answer for function %q", token)
+}
+
+// FakeResource returns the fake ID and state the recorder answers a custom
+// resource with: its inputs plus the outputs Azure or Microsoft Graph would
+// compute, all clearly fake. The engine tests' stand-in providers create
+// resources with it, so that the engine's state and the offline plan agree.
+func FakeResource(subscription, typ, name string, inputs resource.PropertyMap) (string, resource.PropertyMap) {
+	return fakeOutputs(subscription, typ, name, inputs)
 }
 
 // urn builds the URN the mock monitor gives a resource, so that parents and
