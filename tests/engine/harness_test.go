@@ -87,7 +87,6 @@ func setUp(m *testing.M) (int, error) {
 		"PULUMI_SKIP_UPDATE_CHECK":                    "true",
 		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING":        "true",
 		"PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION": "true",
-		"SECURE_AKS_STANDIN_LOG":                      filepath.Join(workRoot, "standin.log"),
 	} {
 		os.Setenv(k, v)
 	}

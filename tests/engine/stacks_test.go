@@ -66,9 +66,11 @@ func TestStacksGoUpAndStayUp(t *testing.T) {
 // newStack makes a stack of the project from a copy of Pulumi.yaml and
 // Pulumi.STACK.yaml in a directory of its own, run as an inline program
 // (the Automation API) whose Kubernetes provider renders manifests to
-// dir/manifests instead of applying them. Every secret that
-// vault.secretNames lists is set with `pulumi config set --secret --path`.
-func newStack(t *testing.T, stack string) (auto.Stack, string) {
+// dir/manifests instead of applying them, with a backend and a stand-in log
+// (dir/standin.log) of its own and the environment variables env (pairs of
+// name and value). Every secret that vault.secretNames lists is set with
+// `pulumi config set --secret --path`.
+func newStack(t *testing.T, stack string, env ...string) (auto.Stack, string) {
 	t.Helper()
 	dir := filepath.Join(workRoot, t.Name())
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -90,8 +92,14 @@ func newStack(t *testing.T, stack string) (auto.Stack, string) {
 	if err := os.MkdirAll(state, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	s, err := auto.UpsertStackInlineSource(ctx, stack, "secure-aks", renderingProgram(manifests, stacks.Run), auto.WorkDir(dir),
-		auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + state}))
+	vars := map[string]string{
+		"PULUMI_BACKEND_URL":     "file://" + state,
+		"SECURE_AKS_STANDIN_LOG": filepath.Join(dir, "standin.log"),
+	}
+	for i := 0; i+1 < len(env); i += 2 {
+		vars[env[i]] = env[i+1]
+	}
+	s, err := auto.UpsertStackInlineSource(ctx, stack, "secure-aks", renderingProgram(manifests, stacks.Run), auto.WorkDir(dir), auto.EnvVars(vars))
 	if err != nil {
 		t.Fatalf("creating stack %s: %v", stack, err)
 	}

@@ -15,6 +15,11 @@
 //
 // SECURE_AKS_STANDIN_LOG names a file each create, update and delete is
 // appended to, one line each: OP TYPE NAME.
+//
+// SECURE_AKS_STANDIN_FAULTS injects faults as Azure makes them: a
+// comma-separated list of NAME=STATUS (409 or 403); the first create of
+// the resource of that logical name fails with that answer, once per
+// SECURE_AKS_STANDIN_FAULT_DIR (where it marks the fault as spent).
 package main
 
 import (
@@ -70,6 +75,9 @@ func provider() p.Provider {
 				// As azure-native previews a create: what Azure computes is
 				// known only after apply.
 				return p.CreateResponse{Properties: unknownOutputs(req.Properties, state)}, nil
+			}
+			if err := fault(req.Urn.Name()); err != nil {
+				return p.CreateResponse{}, err
 			}
 			if _, ok := state.GetOk("resourceUID"); ok {
 				// A new incarnation: Azure gives every created cluster a
@@ -236,4 +244,32 @@ func randomHex(n int) string {
 		panic(err)
 	}
 	return hex.EncodeToString(b)
+}
+
+// faults are Azure's answers the stand-in can give, by status.
+var faults = map[string]string{
+	"409": "Status=409 Code=\"ConcurrentFederatedIdentityCredentialsWritesForSingleManagedIdentity\" Message=\"Too many Federated Identity Credentials are written concurrently for the managed identity\"",
+	"403": "Status=403 Code=\"AuthorizationFailed\" Message=\"The client does not have authorization to perform action; if access was recently granted, please refresh your credentials\"",
+}
+
+// fault returns the injected answer for the first create of name, if
+// SECURE_AKS_STANDIN_FAULTS asks for one and it is not spent yet.
+func fault(name string) error {
+	dir := os.Getenv("SECURE_AKS_STANDIN_FAULT_DIR")
+	for _, f := range strings.Split(os.Getenv("SECURE_AKS_STANDIN_FAULTS"), ",") {
+		n, status, ok := strings.Cut(f, "=")
+		if !ok || n != name || dir == "" {
+			continue
+		}
+		marker := filepath.Join(dir, name+".spent")
+		if _, err := os.Stat(marker); err == nil {
+			return nil
+		}
+		if err := os.WriteFile(marker, []byte(status), 0o644); err != nil {
+			return err
+		}
+		record("fault", status, name)
+		return fmt.Errorf("injected by the stand-in: %s", faults[status])
+	}
+	return nil
 }
