@@ -226,6 +226,11 @@ type Cluster struct {
 	Name pulumi.StringOutput
 	// ID is the cluster's Azure resource ID.
 	ID pulumi.StringOutput
+	// UID is the cluster's resourceUID: new for each incarnation of the
+	// cluster, where ID stays the same when it is replaced under its name.
+	// It is the Kubernetes provider's clusterIdentifier: a provider made
+	// with it replaces its objects with the cluster.
+	UID pulumi.StringOutput
 	// OIDCIssuerURL is the cluster's OIDC issuer URL, ending in "/". Federated
 	// credentials must use it verbatim.
 	OIDCIssuerURL pulumi.StringOutput
@@ -394,6 +399,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 
 	c.Name = aks.Name
 	c.ID = aks.ID().ToStringOutput()
+	c.UID = aks.ResourceUID
 	c.OIDCIssuerURL = aks.OidcIssuerProfile.IssuerURL().Elem()
 	kubelet := aks.IdentityProfile.MapIndex(pulumi.String("kubeletidentity"))
 	c.KubeletIdentity = IdentityRef{ClientID: kubelet.ClientId().Elem(), ObjectID: kubelet.ObjectId().Elem()}
@@ -405,6 +411,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"name":                            c.Name,
 		"id":                              c.ID,
+		"uid":                             c.UID,
 		"oidcIssuerUrl":                   c.OIDCIssuerURL,
 		"kubeletIdentityClientId":         c.KubeletIdentity.ClientID,
 		"kubeletIdentityObjectId":         c.KubeletIdentity.ObjectID,

@@ -33,11 +33,12 @@ type ClusterArgs struct {
 
 // Cluster is components.Cluster with its outputs as schema properties. The
 // library's Kubernetes provider is not one: a program in another language
-// makes its own from kubeconfig, with clusterIdentifier set to clusterId.
+// makes its own from kubeconfig, with clusterIdentifier set to clusterUid.
 type Cluster struct {
 	*components.Cluster
 	Name                    pulumi.StringOutput `pulumi:"name"`
 	ClusterID               pulumi.StringOutput `pulumi:"clusterId"`
+	ClusterUID              pulumi.StringOutput `pulumi:"clusterUid"`
 	OIDCIssuerURL           pulumi.StringOutput `pulumi:"oidcIssuerUrl"`
 	KubeletClientID         pulumi.StringOutput `pulumi:"kubeletClientId"`
 	KubeletObjectID         pulumi.StringOutput `pulumi:"kubeletObjectId"`
@@ -81,6 +82,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		Cluster:                 c,
 		Name:                    c.Name,
 		ClusterID:               c.ID,
+		ClusterUID:              c.UID,
 		OIDCIssuerURL:           c.OIDCIssuerURL,
 		KubeletClientID:         c.KubeletIdentity.ClientID,
 		KubeletObjectID:         c.KubeletIdentity.ObjectID,

@@ -62,10 +62,11 @@ func (c *Cluster) Annotate(an infer.Annotator) {
 		// promoted from the embedded library component.
 		c.Cluster = &components.Cluster{}
 	}
-	an.Describe(c, libraryDocs["Cluster"]+" From other languages, make the Kubernetes provider from kubeconfig, with clusterIdentifier set to clusterId.")
+	an.Describe(c, libraryDocs["Cluster"]+" From other languages, make the Kubernetes provider from kubeconfig, with clusterIdentifier set to clusterUid.")
 	describeFields(an, c, "Cluster",
 		map[string]string{
 			"ClusterID":               "ID",
+			"ClusterUID":              "UID",
 			"KubeletClientID":         "KubeletIdentity",
 			"KubeletObjectID":         "KubeletIdentity",
 			"SecretsProviderClientID": "SecretsProviderIdentity",

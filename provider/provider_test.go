@@ -136,10 +136,10 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 	// a field another language cannot receive (a Go resource object).
 	served := map[string]map[string][]string{
 		components.ClusterType: {
-			"Name": {"name"}, "ID": {"clusterId"}, "OIDCIssuerURL": {"oidcIssuerUrl"}, "Kubeconfig": {"kubeconfig"},
+			"Name": {"name"}, "ID": {"clusterId"}, "UID": {"clusterUid"}, "OIDCIssuerURL": {"oidcIssuerUrl"}, "Kubeconfig": {"kubeconfig"},
 			"KubeletIdentity":         {"kubeletClientId", "kubeletObjectId"},
 			"SecretsProviderIdentity": {"secretsProviderClientId", "secretsProviderObjectId"},
-			"KubernetesProvider":      nil, // a provider object: build one from kubeconfig and clusterId
+			"KubernetesProvider":      nil, // a provider object: build one from kubeconfig and clusterUid
 		},
 		components.VaultType: {
 			"Name": {"name"}, "ID": {"vaultId"}, "URI": {"uri"}, "TenantID": {"tenantId"},

@@ -153,6 +153,7 @@ func (p *Platform) Outputs() pulumi.Map {
 		OutputTenantID:           p.Vault.TenantID,
 		OutputClusterName:        p.Cluster.Name,
 		OutputClusterID:          p.Cluster.ID,
+		OutputClusterUID:         p.Cluster.UID,
 		OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
 		OutputKubeconfig:         p.Cluster.Kubeconfig,
 		OutputVaultID:            p.Vault.ID,

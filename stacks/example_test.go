@@ -25,6 +25,7 @@ func (p platformStack) NewResource(args pulumi.MockResourceArgs) (string, resour
 		stacks.OutputTenantID:           "00000000-0000-0000-0000-00000000000b",
 		stacks.OutputClusterName:        "aks5e6f7a8b",
 		stacks.OutputClusterID:          "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.ContainerService/managedClusters/aks5e6f7a8b",
+		stacks.OutputClusterUID:         "6650a2b1c3d4e5f6a7b8c9d0",
 		stacks.OutputOIDCIssuerURL:      "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/",
 		stacks.OutputVaultID:            "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.KeyVault/vaults/kvvault-1234abcd",
 		stacks.OutputVaultName:          "kvvault-1234abcd",

@@ -26,11 +26,15 @@ import (
 // The names of the platform stack's outputs. The platform exports exactly
 // these, plus OutputWorkloads.
 const (
-	OutputResourceGroupName  = "resourceGroupName"
-	OutputLocation           = "location"
-	OutputTenantID           = "tenantId"
-	OutputClusterName        = "clusterName"
-	OutputClusterID          = "clusterId"
+	OutputResourceGroupName = "resourceGroupName"
+	OutputLocation          = "location"
+	OutputTenantID          = "tenantId"
+	OutputClusterName       = "clusterName"
+	OutputClusterID         = "clusterId"
+	// OutputClusterUID is the cluster's resourceUID (components.Cluster.UID),
+	// new for each incarnation: app stacks' Kubernetes providers take it as
+	// their clusterIdentifier.
+	OutputClusterUID         = "clusterUid"
 	OutputOIDCIssuerURL      = "oidcIssuerUrl"
 	OutputKubeconfig         = "kubeconfig"
 	OutputVaultID            = "vaultId"
@@ -45,7 +49,7 @@ const (
 // OutputNames are the outputs ReadPlatform needs, in the order it reports them.
 var OutputNames = []string{
 	OutputResourceGroupName, OutputLocation, OutputTenantID,
-	OutputClusterName, OutputClusterID, OutputOIDCIssuerURL, OutputKubeconfig,
+	OutputClusterName, OutputClusterID, OutputClusterUID, OutputOIDCIssuerURL, OutputKubeconfig,
 	OutputVaultID, OutputVaultName, OutputVaultURI, OutputVaultAuthorization,
 }
 
@@ -57,9 +61,11 @@ type PlatformOutputs struct {
 	Location          pulumi.StringOutput
 	// TenantID is the Entra tenant the vault trusts (SecretMountArgs.TenantID).
 	TenantID pulumi.StringOutput
-	// ClusterName and ClusterID name the AKS cluster.
+	// ClusterName and ClusterID name the AKS cluster; ClusterUID is this
+	// incarnation of it (components.Cluster.UID).
 	ClusterName pulumi.StringOutput
 	ClusterID   pulumi.StringOutput
+	ClusterUID  pulumi.StringOutput
 	// OIDCIssuerURL is the cluster's issuer, for federated credentials
 	// (WorkloadIdentityArgs.OIDCIssuerURL).
 	OIDCIssuerURL pulumi.StringOutput
@@ -118,6 +124,7 @@ func ReadPlatform(ref *pulumi.StackReference) (*PlatformOutputs, error) {
 		TenantID:           out(OutputTenantID),
 		ClusterName:        out(OutputClusterName),
 		ClusterID:          out(OutputClusterID),
+		ClusterUID:         out(OutputClusterUID),
 		OIDCIssuerURL:      out(OutputOIDCIssuerURL),
 		Kubeconfig:         pulumi.ToSecret(out(OutputKubeconfig)).(pulumi.StringOutput),
 		VaultID:            out(OutputVaultID),
@@ -141,8 +148,10 @@ func (o *PlatformOutputs) KubernetesProvider(ctx *pulumi.Context, name string, o
 		return nil, errors.New("platform outputs are nil: call ReadPlatform first")
 	}
 	p, err := kubernetes.NewProvider(ctx, name, &kubernetes.ProviderArgs{
-		Kubeconfig:        o.Kubeconfig,
-		ClusterIdentifier: o.ClusterID,
+		Kubeconfig: o.Kubeconfig,
+		// The cluster's incarnation, not its ID: a platform cluster replaced
+		// under its name replaces the app stack's objects on it too.
+		ClusterIdentifier: o.ClusterUID,
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("creating the platform cluster's Kubernetes provider: %w", err)

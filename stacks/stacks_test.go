@@ -501,6 +501,7 @@ func TestStackFiles(t *testing.T) {
 			}
 			for name, wantValue := range map[string]any{
 				OutputClusterID:          mc.ID,
+				OutputClusterUID:         mc.State["resourceUID"].StringValue(),
 				OutputClusterName:        mc.State["name"].StringValue(),
 				OutputVaultID:            kv.ID,
 				OutputVaultName:          kv.State["name"].StringValue(),

@@ -113,7 +113,7 @@ func TestAppStack(t *testing.T) {
 	// Every Kubernetes object goes through the app's provider for the
 	// platform's cluster, identified by the platform's cluster ID.
 	provider := find("pulumi:providers:kubernetes", "platform-cluster")
-	want(provider, "clusterIdentifier", pl.Outputs[stacks.OutputClusterID])
+	want(provider, "clusterIdentifier", pl.Outputs[stacks.OutputClusterUID])
 	if !provider.IsSecretInput("kubeconfig") {
 		t.Error("the provider's kubeconfig is not a secret")
 	}

@@ -13,7 +13,7 @@ const out = (name: string) => platform.requireOutput(name).apply(v => String(v))
 // its resource ID so that a rotated kubeconfig does not replace it.
 const cluster = new k8s.Provider("platform-cluster", {
     kubeconfig: out("kubeconfig"),
-    clusterIdentifier: out("clusterId"),
+    clusterIdentifier: out("clusterUid"),
 });
 
 const identity = new secureaks.WorkloadIdentity("orders", {
