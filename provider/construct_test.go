@@ -237,3 +237,42 @@ func TestSchemaPath(t *testing.T) {
 		}
 	}
 }
+
+// A SecretMount named after a YAML resource that is no Kubernetes name
+// (ordersSecrets) is refused by the schema's name, saying that name
+// defaults to the resource's name.
+func TestConstructSecretMountNamesItsDefaultedName(t *testing.T) {
+	prov, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := plan.NewRecorder("app", "dev")
+	server, err := integration.NewServer(t.Context(), Name, semver.MustParse(Version), integration.WithProvider(prov), integration.WithMocks(rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = server.Construct(p.ConstructRequest{
+		Urn: presource.NewURN("dev", "app", "", tokens.Type(components.SecretMountType), "ordersSecrets"),
+		Inputs: property.NewMap(map[string]property.Value{
+			"namespace": str("orders"),
+			"vaultName": str("kv-test"),
+			"tenantId":  str(testTenant),
+			"clientId":  str("00000000-0000-0000-0000-00000000000c"),
+			"objects":   property.New([]property.Value{property.New(property.NewMap(map[string]property.Value{"name": str("db-password")}))}),
+		}),
+	})
+	if err == nil {
+		t.Fatal("constructed a SecretProviderClass named ordersSecrets")
+	}
+	for _, want := range []string{`name "ordersSecrets"`, "takes the resource's name"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), `Name "ordersSecrets"`) {
+		t.Errorf("error names the Go field Name, not the schema's name:\n%v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered for bad input, want none", n)
+	}
+}

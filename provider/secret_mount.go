@@ -1,6 +1,9 @@
 package provider
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
@@ -70,7 +73,17 @@ func NewSecretMount(ctx *pulumi.Context, name string, args SecretMountArgs, opts
 		MountPath:  args.MountPath,
 		CloudName:  args.CloudName,
 	}
+	// The class is named after the resource unless name is given: validate
+	// that name, and say where it came from, so that a YAML resource called
+	// ordersSecrets learns why "ordersSecrets" is refused.
+	defaulted := lib.Name == ""
+	if defaulted {
+		lib.Name = name
+	}
 	if err := validate("secret mount", name, lib, args); err != nil {
+		if defaulted && strings.Contains(err.Error(), fmt.Sprintf("name %q", name)) {
+			err = fmt.Errorf("%w\nname is not set, so the class takes the resource's name %q: set name to a DNS-1123 subdomain (orders-secrets), or rename the resource", err, name)
+		}
 		return nil, err
 	}
 	m, err := components.NewSecretMount(ctx, name, &lib, opts...)

@@ -102,13 +102,18 @@ func TestAppStackOnTheDevPlatform(t *testing.T) {
 	}
 }
 
-// fullState is the engine's state with inputs and outputs.
-type fullState []struct {
+// stateEntry is a resource of the engine's state with its inputs and
+// outputs.
+type stateEntry struct {
 	URN     string         `json:"urn"`
 	Type    string         `json:"type"`
+	Parent  string         `json:"parent"`
 	Inputs  map[string]any `json:"inputs"`
 	Outputs map[string]any `json:"outputs"`
 }
+
+// fullState is the engine's state with inputs and outputs.
+type fullState []stateEntry
 
 func exportFull(t *testing.T, s auto.Stack) fullState {
 	t.Helper()
@@ -126,12 +131,7 @@ func exportFull(t *testing.T, s auto.Stack) fullState {
 }
 
 // one returns the only resource whose type ends in suffix.
-func (s fullState) one(t *testing.T, suffix string) struct {
-	URN     string         `json:"urn"`
-	Type    string         `json:"type"`
-	Inputs  map[string]any `json:"inputs"`
-	Outputs map[string]any `json:"outputs"`
-} {
+func (s fullState) one(t *testing.T, suffix string) stateEntry {
 	t.Helper()
 	var found []int
 	for i, r := range s {

@@ -36,6 +36,8 @@ const (
 	azureNativeVersion = "2.90.0"
 	azureADVersion     = "5.53.5"
 	kubernetesVersion  = "4.32.0"
+	// componentVersion is provider.Version, the component provider's.
+	componentVersion = "0.1.0"
 	// pulumiVersion is the CLI's version, set at build time: the Automation
 	// API refuses a CLI that reports none.
 	pulumiVersion = "v3.274.1"
@@ -77,6 +79,10 @@ func setUp(m *testing.M) (int, error) {
 	if out, err := exec.Command("go", "build", "-o", standinBin, "./standin").CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("building the stand-in provider: %v\n%s", err, out)
 	}
+	componentBin := filepath.Join(workRoot, "pulumi-resource-secure-aks")
+	if out, err := exec.Command("go", "-C", "../../provider", "build", "-o", componentBin, "./cmd/pulumi-resource-secure-aks").CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("building the component provider: %v\n%s", err, out)
+	}
 
 	// The CLI, its language host and plugins come from here only: nothing
 	// is downloaded, and no other Pulumi on the machine is used.
@@ -94,6 +100,7 @@ func setUp(m *testing.M) (int, error) {
 		{"azure-native", azureNativeVersion, standinBin},
 		{"azuread", azureADVersion, standinBin},
 		{"kubernetes", kubernetesVersion, kubernetesBin},
+		{"secure-aks", componentVersion, componentBin},
 	} {
 		if out, err := exec.Command(pulumiBin, "plugin", "install", "resource", p.name, p.version, "--file", p.file).CombinedOutput(); err != nil {
 			return 0, fmt.Errorf("installing the %s plugin: %v\n%s", p.name, err, out)

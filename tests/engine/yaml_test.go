@@ -1,0 +1,93 @@
+package engine
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/auto"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optremove"
+	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+
+	"github.com/secure-aks/secure-aks/components"
+)
+
+// TestReadmeYAMLProgram runs the README's YAML program through the YAML
+// language host and the component provider binary (real Construct calls
+// over gRPC), on the dev platform in the same backend. Two substitutions
+// only: the platform stack's name, and the Kubernetes provider rendering
+// manifests instead of reaching a cluster. Its state then holds the
+// components' children under the library's type tokens, and a second
+// preview changes nothing.
+func TestReadmeYAMLProgram(t *testing.T) {
+	ctx := context.Background()
+	platform, dir := newStack(t, "dev")
+	if _, err := platform.Up(ctx, optup.ErrorProgressStreams(testWriter{t})); err != nil {
+		t.Fatalf("pulumi up of the platform: %v", err)
+	}
+
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)A YAML program that mounts a vault's secret in the platform's cluster.*?```yaml\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatal("README.md has no YAML program after \"A YAML program that mounts a vault's secret\"; update this test")
+	}
+	program := string(m[1])
+	for _, r := range []struct{ old, new string }{
+		{"name: my-org/secure-aks/dev", "name: organization/secure-aks/dev"},
+		{"      kubeconfig: ${platform.outputs[\"kubeconfig\"]}\n      clusterIdentifier: ${platform.outputs[\"clusterUid\"]}\n",
+			"      renderYamlToDirectory: " + filepath.Join(dir, "yaml-manifests") + "\n"},
+	} {
+		if !strings.Contains(program, r.old) {
+			t.Fatalf("the README's YAML program has no %q; update this test", r.old)
+		}
+		program = strings.Replace(program, r.old, r.new, 1)
+	}
+	appDir := filepath.Join(dir, "yaml")
+	if err := os.MkdirAll(appDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(appDir, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := auto.UpsertStackLocalSource(ctx, "dev", appDir, auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + filepath.Join(dir, "state")}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Workspace().RemoveStack(context.Background(), "dev", optremove.Force()) })
+	res, err := s.Up(ctx, optup.ErrorProgressStreams(testWriter{t}))
+	if err != nil {
+		t.Fatalf("pulumi up of the README's YAML program: %v", err)
+	}
+	if _, err := s.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.ErrorProgressStreams(testWriter{t})); err != nil {
+		t.Errorf("a second preview changes something: %v", err)
+	}
+
+	state := exportFull(t, s)
+	wi := state.one(t, components.WorkloadIdentityType)
+	mount := state.one(t, components.SecretMountType)
+	for _, child := range []struct{ typ, parent string }{
+		{":UserAssignedIdentity", wi.URN},
+		{":FederatedIdentityCredential", wi.URN},
+		{":RoleAssignment", wi.URN},
+		{"kubernetes:core/v1:ServiceAccount", wi.URN},
+		{":SecretProviderClass", mount.URN},
+	} {
+		if got := state.one(t, child.typ).Parent; got != child.parent {
+			t.Errorf("%s has parent %s, want the component %s", child.typ, got, child.parent)
+		}
+	}
+	clientID := lookup(state.one(t, ":UserAssignedIdentity").Outputs, "clientId")
+	if got := res.Outputs["clientId"].Value; got != clientID || clientID == "" {
+		t.Errorf("output clientId %v, want the identity's %q", got, clientID)
+	}
+	if got := res.Outputs["volumeName"].Value; got != "secrets-store-orders-secrets" {
+		t.Errorf("output volumeName %v", got)
+	}
+}
