@@ -7,6 +7,7 @@ package tests
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	secretsstorev1 "sigs.k8s.io/secrets-store-csi-driver/apis/v1"
+	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/secure-aks/secure-aks/internal/offline"
 	"github.com/secure-aks/secure-aks/internal/plan"
@@ -47,6 +49,16 @@ func TestEveryStackFileIsChecked(t *testing.T) {
 		if !slices.Contains(stackNames, want) {
 			t.Errorf("stack files found: %v; %s is missing, so the upstream checks would skip it", stackNames, want)
 		}
+	}
+	if engineManifests != "" {
+		// Under tests/engine, every stack's manifests are there to check.
+		for _, stack := range stackNames {
+			files, _ := filepath.Glob(filepath.Join(engineManifests, stack, "1-manifest", "*.yaml"))
+			if len(files) == 0 {
+				t.Errorf("no manifests rendered by pulumi-kubernetes for stack %s in %s", stack, engineManifests)
+			}
+		}
+		t.Logf("checking the manifests pulumi-kubernetes rendered, in %s", engineManifests)
 	}
 }
 
@@ -192,10 +204,21 @@ func inputString(t *testing.T, res plan.Resource, path string) string {
 	return s
 }
 
+// engineManifests is, when tests/engine runs these checks
+// (SECURE_AKS_ENGINE_MANIFESTS), a directory with one directory per stack
+// holding what pulumi-kubernetes itself rendered for it through the real
+// engine (renderYamlToDirectory). The checks then decode those files instead
+// of the objects the program registers under the mock; a missing file fails.
+var engineManifests = os.Getenv("SECURE_AKS_ENGINE_MANIFESTS")
+
 // kubeObject returns the Kubernetes object a resource registers, as the JSON
-// the provider sends to the API server (secrets revealed).
+// the provider sends to the API server (secrets revealed), or, under
+// tests/engine, as pulumi-kubernetes rendered it.
 func kubeObject(t *testing.T, res plan.Resource) []byte {
 	t.Helper()
+	if engineManifests != "" {
+		return renderedManifest(t, res)
+	}
 	data, err := json.Marshal(plan.Reveal(resource.NewProperty(res.RawInputs)))
 	if err != nil {
 		t.Fatalf("%s %s: %v", res.Type, res.Name, err)
@@ -262,4 +285,28 @@ func mustDecodeStrict[T runtime.Object](t *testing.T, res plan.Resource) T {
 		t.Fatalf("%s %s: strict decode into upstream type: %v", res.Type, res.Name, err)
 	}
 	return obj
+}
+
+// renderedManifest reads the manifest pulumi-kubernetes rendered for res in
+// its stack's directory of engineManifests, named as pulumi-kubernetes names
+// it (renderPathForResource: APIVERSION-kind-NAMESPACE-NAME.yaml under
+// 1-manifest), as JSON.
+func renderedManifest(t *testing.T, res plan.Resource) []byte {
+	t.Helper()
+	stack, _, _ := strings.Cut(strings.TrimPrefix(res.URN, "urn:pulumi:"), "::")
+	apiVersion, kind := inputString(t, res, "apiVersion"), inputString(t, res, "kind")
+	namespace, _ := res.Input("metadata.namespace")
+	if namespace == nil || namespace == "" {
+		namespace = "default"
+	}
+	file := fmt.Sprintf("%s-%s-%v-%s.yaml", strings.NewReplacer("/", "_", ":", "_").Replace(apiVersion), strings.ToLower(kind), namespace, inputString(t, res, "metadata.name"))
+	data, err := os.ReadFile(filepath.Join(engineManifests, stack, "1-manifest", file))
+	if err != nil {
+		t.Fatalf("%s %s: pulumi-kubernetes rendered no manifest for it: %v", res.Type, res.Name, err)
+	}
+	out, err := sigsyaml.YAMLToJSON(data)
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return out
 }

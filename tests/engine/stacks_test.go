@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,7 +26,8 @@ import (
 // nothing (names, maps, ordering and secrets are deterministic). The
 // engine's state then holds exactly the offline plan's resources, with the
 // same types, parents, explicit providers and dependencies: "the plan is
-// what `up` does", checked against the engine.
+// what `up` does", checked against the engine. Last, the tests module's
+// upstream checks run on the manifests pulumi-kubernetes rendered.
 func TestStacksGoUpAndStayUp(t *testing.T) {
 	files, err := plan.StackFiles("../..")
 	if err != nil {
@@ -34,6 +36,9 @@ func TestStacksGoUpAndStayUp(t *testing.T) {
 	if len(files) < 3 {
 		t.Fatalf("stack files %v; want dev, staging and prod at least", files)
 	}
+	// What pulumi-kubernetes renders for each stack, kept for the upstream
+	// checks of the tests module, run on it below.
+	rendered := filepath.Join(workRoot, "rendered")
 	for _, stack := range files {
 		t.Run(stack, func(t *testing.T) {
 			ctx := context.Background()
@@ -59,7 +64,26 @@ func TestStacksGoUpAndStayUp(t *testing.T) {
 			if got := manifestCount(t, filepath.Join(dir, "manifests")); got != objects || objects == 0 {
 				t.Errorf("pulumi-kubernetes rendered %d manifests; the plan has %d Kubernetes objects", got, objects)
 			}
+			if err := os.CopyFS(filepath.Join(rendered, stack), os.DirFS(filepath.Join(dir, "manifests"))); err != nil {
+				t.Fatal(err)
+			}
 		})
+	}
+	if t.Failed() {
+		return
+	}
+	// The tests module's upstream checks (strict decoding into k8s.io/api and
+	// the CSI driver's types, the Azure provider's parameter parsing, the
+	// workload-identity webhook) on the manifests pulumi-kubernetes wrote.
+	cmd := exec.Command("go", "test", "-count=1", "-v", "-run", ".", ".")
+	cmd.Dir = "../"
+	cmd.Env = append(os.Environ(), "SECURE_AKS_ENGINE_MANIFESTS="+rendered)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("the upstream checks on pulumi-kubernetes' manifests fail: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "checking the manifests pulumi-kubernetes rendered") || !strings.Contains(string(out), "--- PASS: TestSecretProviderClassObjectsParseWithProviderCode") {
+		t.Errorf("the upstream checks did not run on the rendered manifests:\n%s", out)
 	}
 }
 
