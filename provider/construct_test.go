@@ -29,6 +29,17 @@ const (
 // outputs and what was registered.
 func construct(t *testing.T, token, name string, inputs map[string]property.Value) (property.Map, *plan.Recorder) {
 	t.Helper()
+	state, rec, err := tryConstruct(t, token, name, inputs)
+	if err != nil {
+		t.Fatalf("constructing %s %s: %v", token, name, err)
+	}
+	return state, rec
+}
+
+// tryConstruct constructs a component through the provider, as the engine
+// does, and returns what the recording mock saw and the provider's error.
+func tryConstruct(t *testing.T, token, name string, inputs map[string]property.Value) (property.Map, *plan.Recorder, error) {
+	t.Helper()
 	prov, err := New()
 	if err != nil {
 		t.Fatal(err)
@@ -43,10 +54,7 @@ func construct(t *testing.T, token, name string, inputs map[string]property.Valu
 		Urn:    presource.NewURN("dev", "app", "", tokens.Type(token), name),
 		Inputs: property.NewMap(inputs),
 	})
-	if err != nil {
-		t.Fatalf("constructing %s %s: %v", token, name, err)
-	}
-	return resp.State, rec
+	return resp.State, rec, err
 }
 
 func find(t *testing.T, rec *plan.Recorder, typeSuffix, name string) plan.Resource {
@@ -181,26 +189,14 @@ func TestConstructVault(t *testing.T) {
 // Bad input from another language gets the library's messages under the
 // names the caller wrote, and registers nothing.
 func TestConstructRefusesBadInputByItsSchemaName(t *testing.T) {
-	prov, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := plan.NewRecorder("app", "dev")
-	server, err := integration.NewServer(t.Context(), Name, semver.MustParse(Version), integration.WithProvider(prov), integration.WithMocks(rec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = server.Construct(p.ConstructRequest{
-		Urn: presource.NewURN("dev", "app", "", tokens.Type(components.WorkloadIdentityType), "orders"),
-		Inputs: property.NewMap(map[string]property.Value{
-			"resourceGroupName":  str("rg-app"),
-			"oidcIssuerUrl":      str(testIssuer),
-			"namespace":          str("Orders"),
-			"serviceAccountName": str("orders-api"),
-			"vaultAccess": property.New(property.NewMap(map[string]property.Value{
-				"main": property.New(property.NewMap(map[string]property.Value{"vaultId": str(testVaultID)})),
-			})),
-		}),
+	_, rec, err := tryConstruct(t, components.WorkloadIdentityType, "orders", map[string]property.Value{
+		"resourceGroupName":  str("rg-app"),
+		"oidcIssuerUrl":      str(testIssuer),
+		"namespace":          str("Orders"),
+		"serviceAccountName": str("orders-api"),
+		"vaultAccess": property.New(property.NewMap(map[string]property.Value{
+			"main": property.New(property.NewMap(map[string]property.Value{"vaultId": str(testVaultID)})),
+		})),
 	})
 	if err == nil {
 		t.Fatal("constructed a workload identity with a bad namespace and no object types")
@@ -242,24 +238,12 @@ func TestSchemaPath(t *testing.T) {
 // (ordersSecrets) is refused by the schema's name, saying that name
 // defaults to the resource's name.
 func TestConstructSecretMountNamesItsDefaultedName(t *testing.T) {
-	prov, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := plan.NewRecorder("app", "dev")
-	server, err := integration.NewServer(t.Context(), Name, semver.MustParse(Version), integration.WithProvider(prov), integration.WithMocks(rec))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = server.Construct(p.ConstructRequest{
-		Urn: presource.NewURN("dev", "app", "", tokens.Type(components.SecretMountType), "ordersSecrets"),
-		Inputs: property.NewMap(map[string]property.Value{
-			"namespace": str("orders"),
-			"vaultName": str("kv-test"),
-			"tenantId":  str(testTenant),
-			"clientId":  str("00000000-0000-0000-0000-00000000000c"),
-			"objects":   property.New([]property.Value{property.New(property.NewMap(map[string]property.Value{"name": str("db-password")}))}),
-		}),
+	_, rec, err := tryConstruct(t, components.SecretMountType, "ordersSecrets", map[string]property.Value{
+		"namespace": str("orders"),
+		"vaultName": str("kv-test"),
+		"tenantId":  str(testTenant),
+		"clientId":  str("00000000-0000-0000-0000-00000000000c"),
+		"objects":   property.New([]property.Value{property.New(property.NewMap(map[string]property.Value{"name": str("db-password")}))}),
 	})
 	if err == nil {
 		t.Fatal("constructed a SecretProviderClass named ordersSecrets")

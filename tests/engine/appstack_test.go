@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,28 +26,14 @@ import (
 // the platform cluster's incarnation.
 func TestAppStackOnTheDevPlatform(t *testing.T) {
 	ctx := context.Background()
-	platform, dir := newStack(t, "dev")
-	if _, err := platform.Up(ctx, optup.ErrorProgressStreams(testWriter{t})); err != nil {
-		t.Fatalf("pulumi up of the platform: %v", err)
-	}
+	platform, dir := devPlatform(t)
 	outputs, err := platform.Outputs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	appDir := filepath.Join(dir, "app")
-	if err := os.MkdirAll(appDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"Pulumi.yaml", "Pulumi.dev.yaml"} {
-		data, err := os.ReadFile(filepath.Join("../../examples/app-stack", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(appDir, f), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyFiles(t, "../../examples/app-stack", appDir, "Pulumi.yaml", "Pulumi.dev.yaml")
 	s, err := auto.UpsertStackInlineSource(ctx, "dev", "secure-aks-orders", renderingProgram(filepath.Join(appDir, "manifests"), app.Program),
 		auto.WorkDir(appDir), auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + filepath.Join(dir, "state")}))
 	if err != nil {

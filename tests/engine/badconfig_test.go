@@ -6,11 +6,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 
 	"github.com/secure-aks/secure-aks/internal/offline"
@@ -37,22 +35,14 @@ func TestBadConfigSameMessageAndNothingRegistered(t *testing.T) {
 		t.Fatalf("the offline message does not name the key: %q", want)
 	}
 
+	steps := recordSteps()
+	_, err = s.Preview(ctx, optpreview.EventStreams(steps.ch))
 	var registered []string
-	var mu sync.Mutex
-	ch := make(chan events.EngineEvent)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range ch {
-			if e.ResourcePreEvent != nil && e.ResourcePreEvent.Metadata.Type != "pulumi:pulumi:Stack" {
-				mu.Lock()
-				registered = append(registered, e.ResourcePreEvent.Metadata.URN)
-				mu.Unlock()
-			}
+	for urn, st := range steps.wait() {
+		if st.Type != "pulumi:pulumi:Stack" {
+			registered = append(registered, urn)
 		}
-	}()
-	_, err = s.Preview(ctx, optpreview.EventStreams(ch))
-	<-done
+	}
 	if err == nil {
 		t.Fatal("pulumi preview with nodeCount 0 passed")
 	}

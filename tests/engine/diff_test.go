@@ -3,11 +3,9 @@ package engine
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/auto"
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
@@ -54,40 +52,27 @@ func TestReplacingChangeMatchesThePlanDiff(t *testing.T) {
 		}
 	}
 
-	got := map[string]string{}
-	var mu sync.Mutex
-	ch := make(chan events.EngineEvent)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for e := range ch {
-			if e.ResourcePreEvent == nil {
-				continue
-			}
-			m := e.ResourcePreEvent.Metadata
-			if op := engineOp(m.Op); op != "" && m.URN != "" {
-				mu.Lock()
-				if got[m.URN] != plan.OpReplace { // a replacement is several steps
-					got[m.URN] = op
-				}
-				mu.Unlock()
-			}
-		}
-	}()
-	if _, err := s.Preview(ctx, optpreview.EventStreams(ch), optpreview.ErrorProgressStreams(testWriter{t})); err != nil {
+	steps := recordSteps()
+	if _, err := s.Preview(ctx, optpreview.EventStreams(steps.ch), optpreview.ErrorProgressStreams(testWriter{t})); err != nil {
 		t.Fatalf("pulumi preview: %v", err)
 	}
-	<-done
+	got := map[string]string{}
+	for urn, st := range steps.wait() {
+		for _, o := range st.Ops {
+			if op := engineOp(o); op != "" && got[urn] != plan.OpReplace { // a replacement is several steps
+				got[urn] = op
+			}
+		}
+	}
 
 	custom := map[string]bool{}
 	for _, r := range after.Resources {
 		custom[r.URN] = r.Custom
 	}
-	for urn, op := range got {
+	for urn := range got {
 		if !custom[urn] {
 			delete(got, urn) // components: the engine reports their own steps
 		}
-		_ = op
 	}
 	if want[clusterURN(after)] != plan.OpReplace {
 		t.Fatalf("the offline diff does not replace the cluster: %v", want)

@@ -4,13 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optpreview"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 
 	"github.com/secure-aks/secure-aks/internal/offline"
 )
@@ -59,27 +59,15 @@ func TestFaultsConverge(t *testing.T) {
 				}
 			}
 
-			ops := map[string]string{}
-			var mu sync.Mutex
-			ch := make(chan events.EngineEvent)
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				for e := range ch {
-					if e.ResourcePreEvent != nil {
-						mu.Lock()
-						ops[e.ResourcePreEvent.Metadata.URN] = string(e.ResourcePreEvent.Metadata.Op)
-						mu.Unlock()
-					}
-				}
-			}()
-			if _, err := s.Up(ctx, optup.EventStreams(ch), optup.ErrorProgressStreams(testWriter{t})); err != nil {
+			steps := recordSteps()
+			if _, err := s.Up(ctx, optup.EventStreams(steps.ch), optup.ErrorProgressStreams(testWriter{t})); err != nil {
 				t.Fatalf("the second up does not converge: %v", err)
 			}
-			<-done
-			for urn, op := range ops {
-				if op != "same" && op != "create" && op != "update" {
-					t.Errorf("the second up does %s to %s", op, urn)
+			for urn, st := range steps.wait() {
+				for _, op := range st.Ops {
+					if op != apitype.OpSame && op != apitype.OpCreate && op != apitype.OpUpdate {
+						t.Errorf("the second up does %s to %s", op, urn)
+					}
 				}
 			}
 			if _, err := s.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.ErrorProgressStreams(testWriter{t})); err != nil {
@@ -93,28 +81,27 @@ func TestFaultsConverge(t *testing.T) {
 
 			// Every Azure resource was created once, the faulted one included
 			// (its failed create made nothing), and nothing was deleted.
-			log, err := os.ReadFile(filepath.Join(dir, "standin.log"))
-			if err != nil {
-				t.Fatal(err)
-			}
 			created := map[string]int{}
-			for _, line := range strings.Split(strings.TrimSpace(string(log)), "\n") {
-				f := strings.Fields(line)
-				switch {
-				case len(f) != 3:
-				case f[0] == "create":
-					created[f[1]+" "+f[2]]++
-				case f[0] == "delete":
-					t.Errorf("deleted: %s", line)
-				}
+			for _, r := range standinOps(t, dir, "create") {
+				created[r]++
+			}
+			if len(created) == 0 {
+				t.Error("the stand-in logged no create")
 			}
 			for r, n := range created {
 				if n != 1 {
 					t.Errorf("%s created %d times", r, n)
 				}
 			}
-			if tt.faults != "" && !strings.Contains(string(log), "fault "+strings.Split(tt.faults, "=")[1]) {
-				t.Errorf("the stand-in never injected %s:\n%s", tt.faults, log)
+			if deleted := standinOps(t, dir, "delete"); len(deleted) != 0 {
+				t.Errorf("deleted: %v", deleted)
+			}
+			if tt.faults != "" {
+				// The log line of an injected fault is "fault STATUS NAME".
+				name, status, _ := strings.Cut(tt.faults, "=")
+				if !slices.Contains(standinOps(t, dir, "fault"), status+" "+name) {
+					t.Errorf("the stand-in never injected %s", tt.faults)
+				}
 			}
 		})
 	}

@@ -97,18 +97,7 @@ func TestStacksGoUpAndStayUp(t *testing.T) {
 func newStack(t *testing.T, stack string, env ...string) (auto.Stack, string) {
 	t.Helper()
 	dir := filepath.Join(workRoot, t.Name())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []string{"Pulumi.yaml", "Pulumi." + stack + ".yaml"} {
-		data, err := os.ReadFile(filepath.Join("../..", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	copyFiles(t, "../..", dir, "Pulumi.yaml", "Pulumi."+stack+".yaml")
 	manifests := filepath.Join(dir, "manifests")
 	ctx := context.Background()
 	// Each test has a backend of its own: two tests may each make a dev.
@@ -283,4 +272,33 @@ func manifestCount(t *testing.T, dir string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// copyFiles copies the named files from one directory to another, which it
+// makes if need be.
+func copyFiles(t *testing.T, from, to string, names ...string) {
+	t.Helper()
+	if err := os.MkdirAll(to, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range names {
+		data, err := os.ReadFile(filepath.Join(from, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// devPlatform puts the platform's dev stack up, for a stack built on it in
+// the same backend (dir/state).
+func devPlatform(t *testing.T) (auto.Stack, string) {
+	t.Helper()
+	platform, dir := newStack(t, "dev")
+	if _, err := platform.Up(context.Background(), optup.ErrorProgressStreams(testWriter{t})); err != nil {
+		t.Fatalf("pulumi up of the platform: %v", err)
+	}
+	return platform, dir
 }

@@ -25,10 +25,7 @@ import (
 // preview changes nothing.
 func TestReadmeYAMLProgram(t *testing.T) {
 	ctx := context.Background()
-	platform, dir := newStack(t, "dev")
-	if _, err := platform.Up(ctx, optup.ErrorProgressStreams(testWriter{t})); err != nil {
-		t.Fatalf("pulumi up of the platform: %v", err)
-	}
+	_, dir := devPlatform(t)
 
 	readme, err := os.ReadFile("../../README.md")
 	if err != nil {
