@@ -50,6 +50,15 @@ const (
 	// DefaultNodeOSUpgradeChannel keeps node images current: AKS's own
 	// default for new clusters.
 	DefaultNodeOSUpgradeChannel = NodeOSUpgradeChannelNodeImage
+	// DefaultImageCleanerIntervalHours is the image cleaner's interval:
+	// AKS's own default, a week (docs/azure-facts.md#image-cleaner).
+	DefaultImageCleanerIntervalHours = 168
+	// MinImageCleanerIntervalHours and MaxImageCleanerIntervalHours bound it.
+	MinImageCleanerIntervalHours = 24
+	MaxImageCleanerIntervalHours = 2160
+	// RoleAcrPull is the built-in role that pulls images from a registry
+	// (docs/azure-facts.md#container-registry).
+	RoleAcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 	// RoleNetworkContributor is the built-in role the cluster's identity needs
 	// on a subnet of the caller's VNet (docs/azure-facts.md#cluster-hardening).
 	RoleNetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7"
@@ -138,9 +147,20 @@ type ClusterArgs struct {
 	// KubernetesVersion is MAJOR.MINOR or MAJOR.MINOR.PATCH. Optional: by
 	// default AKS's default version at creation. Raising it upgrades in place.
 	KubernetesVersion string
-	// NodeCount is the system pool size, 1-100. Default DefaultNodeCount (3).
-	// Changed in place (the pool scales).
+	// NodeCount is the system pool's fixed size, 1-100, when its autoscaler
+	// is off (NodeMaxCount 0). Default DefaultNodeCount (3). Changed in place
+	// (the pool scales).
 	NodeCount int
+	// NodeMinCount is the system pool's autoscaler floor, 1 <= NodeMinCount
+	// <= NodeMaxCount. Required with NodeMaxCount. Changed in place.
+	NodeMinCount int
+	// NodeMaxCount turns on the cluster autoscaler for the system pool, up
+	// to this many nodes (at most 100), with NodeCount unset. Optional: by
+	// default the system pool has the fixed NodeCount. Changed in place.
+	NodeMaxCount int
+	// NodeMaxSurge is the system pool's upgrade surge: a node count ("1") or
+	// a share of the pool ("33%"). Default DefaultMaxSurge. Changed in place.
+	NodeMaxSurge string
 	// NodeVMSize is the system pool VM size, such as Standard_D4s_v5. Default
 	// DefaultNodeVMSize. AKS cannot resize an existing pool: a change is
 	// refused by Azure; it needs a new cluster.
@@ -149,6 +169,45 @@ type ClusterArgs struct {
 	// "3"), each at most once. Optional: by default no zones. AKS cannot
 	// change the zones of an existing pool: a change is refused by Azure.
 	AvailabilityZones []string
+	// NodePools are the user node pools, by name: each an AgentPool of the
+	// cluster, in NodeSubnetID when it is set, for application pods. Names
+	// are 1-12 lowercase letters and digits, starting with a letter, and not
+	// "system". Optional: by default none, and application pods share the
+	// system pool. With any, the system pool is tainted SystemPoolTaint, so
+	// that only system pods run on it (the taint is added in place). Adding
+	// or removing a pool creates or deletes that AgentPool and changes no
+	// other pool.
+	NodePools map[string]NodePoolArgs
+	// AutoUpgradeWindow is when the UpgradeChannel may upgrade the cluster
+	// (the aksManagedAutoUpgradeSchedule maintenance configuration).
+	// Optional: by default any time. Changed in place.
+	AutoUpgradeWindow *MaintenanceWindow
+	// NodeOSUpgradeWindow is when the NodeOSUpgradeChannel may update node
+	// images (aksManagedNodeOSUpgradeSchedule). Optional: by default any
+	// time. Changed in place.
+	NodeOSUpgradeWindow *MaintenanceWindow
+	// RegistryID is a container registry the nodes pull images from: the
+	// kubelet identity gets AcrPull on it, and on nothing else. Optional.
+	// Changed in place.
+	RegistryID pulumi.StringInput
+	// ContainerInsightsEnabled turns on Container Insights: the Azure
+	// Monitor agent add-on, authenticating with its managed identity, and a
+	// data collection rule that sends the cluster's logs and inventory to
+	// DiagnosticsWorkspaceID, which it requires. Default false. Changed in
+	// place.
+	ContainerInsightsEnabled bool
+	// DefenderEnabled turns on Microsoft Defender for Containers' sensor,
+	// reporting to DiagnosticsWorkspaceID, which it requires. Billing is the
+	// subscription's Defender for Containers plan. Default false. Changed in
+	// place.
+	DefenderEnabled bool
+	// ImageCleanerEnabled turns on the image cleaner, which removes unused
+	// images with known vulnerabilities from the nodes every
+	// ImageCleanerIntervalHours. Optional: nil means true. Changed in place.
+	ImageCleanerEnabled *bool
+	// ImageCleanerIntervalHours is the image cleaner's interval, 24-2160.
+	// Default DefaultImageCleanerIntervalHours. Changed in place.
+	ImageCleanerIntervalHours int
 	// SecretRotationEnabled turns on rotation in the secrets-provider add-on:
 	// mounted files are refreshed in place every RotationPollInterval. Optional:
 	// nil means true. Rotation is off in AKS unless set (docs/azure-facts.md#cluster).
@@ -199,7 +258,8 @@ type ClusterArgs struct {
 	// move to another subnet.
 	NodeSubnetID pulumi.StringInput
 	// DiagnosticsWorkspaceID sends the API server's kube-audit-admin and
-	// guard logs to this Log Analytics workspace. Optional. Changed in place.
+	// guard logs to this Log Analytics workspace; Container Insights and
+	// Defender report to it too. Optional. Changed in place.
 	DiagnosticsWorkspaceID pulumi.StringInput
 	// Protect marks the managed cluster protected in Pulumi: `pulumi destroy`
 	// and any replacement of it are refused until it is turned off. Default
@@ -246,12 +306,48 @@ type Cluster struct {
 	// KubernetesProvider deploys into the cluster. Its clusterIdentifier is the
 	// cluster ID, so a rotated kubeconfig does not replace it.
 	KubernetesProvider *kubernetes.Provider
+
+	// ready are the resources beside the cluster that pods need (Ready).
+	ready []pulumi.Resource
+}
+
+// Ready returns the resources beside the cluster that a pod needs before it
+// can start: the user pools, where pods run once the system pool is
+// tainted, and the kubelet's AcrPull grant, with which the nodes pull from
+// the registry. Give them to a workload with pulumi.DependsOn; depending on
+// the component itself does not reliably wait for its children.
+func (c *Cluster) Ready() []pulumi.Resource {
+	return slices.Clone(c.ready)
 }
 
 // withDefaults returns a copy of a with every zero-valued default filled in.
 func (a ClusterArgs) withDefaults() ClusterArgs {
-	if a.NodeCount == 0 {
+	if a.NodeCount == 0 && a.NodeMaxCount == 0 && a.NodeMinCount == 0 {
 		a.NodeCount = DefaultNodeCount
+	}
+	if a.NodeMaxSurge == "" {
+		a.NodeMaxSurge = DefaultMaxSurge
+	}
+	if len(a.NodePools) > 0 {
+		pools := make(map[string]NodePoolArgs, len(a.NodePools))
+		for n, p := range a.NodePools {
+			pools[n] = p.withDefaults()
+		}
+		a.NodePools = pools
+	}
+	if a.AutoUpgradeWindow != nil {
+		w := a.AutoUpgradeWindow.withDefaults()
+		a.AutoUpgradeWindow = &w
+	}
+	if a.NodeOSUpgradeWindow != nil {
+		w := a.NodeOSUpgradeWindow.withDefaults()
+		a.NodeOSUpgradeWindow = &w
+	}
+	if a.ImageCleanerEnabled == nil {
+		a.ImageCleanerEnabled = pulumi.BoolRef(true)
+	}
+	if a.ImageCleanerIntervalHours == 0 {
+		a.ImageCleanerIntervalHours = DefaultImageCleanerIntervalHours
 	}
 	if a.NodeVMSize == "" {
 		a.NodeVMSize = DefaultNodeVMSize
@@ -301,18 +397,36 @@ func (a ClusterArgs) Validate() error {
 			fe.add("KubernetesVersion", a.KubernetesVersion, r)
 		}
 	}
-	if a.NodeCount < MinNodeCount || a.NodeCount > MaxNodeCount {
-		fe.addf("NodeCount", a.NodeCount, "must be between %d and %d", MinNodeCount, MaxNodeCount)
-	}
+	a.checkSystemPoolScale(&fe)
 	if !vmSizePattern.MatchString(a.NodeVMSize) {
 		fe.add("NodeVMSize", a.NodeVMSize, "must be an Azure VM size such as Standard_D2s_v5")
 	}
-	for i, z := range a.AvailabilityZones {
-		if !slices.Contains([]string{"1", "2", "3"}, z) {
-			fe.add(fmt.Sprintf("AvailabilityZones[%d]", i), z, `must be "1", "2" or "3"`)
-		}
+	checkZones(&fe, "AvailabilityZones", a.AvailabilityZones)
+	if !maxSurgePattern.MatchString(a.NodeMaxSurge) {
+		fe.add("NodeMaxSurge", a.NodeMaxSurge, `must be a node count such as "1" or a percentage such as "33%"`)
 	}
-	checkUnique(&fe, "AvailabilityZones", a.AvailabilityZones)
+	for _, n := range sortedKeys(a.NodePools) {
+		field := fmt.Sprintf("NodePools[%s]", n)
+		for _, r := range CheckNodePoolName(n) {
+			fe.add(field, n, r)
+		}
+		a.NodePools[n].validate(&fe, field)
+	}
+	if w := a.AutoUpgradeWindow; w != nil {
+		w.validate(&fe, "AutoUpgradeWindow")
+	}
+	if w := a.NodeOSUpgradeWindow; w != nil {
+		w.validate(&fe, "NodeOSUpgradeWindow")
+	}
+	if a.ContainerInsightsEnabled && a.DiagnosticsWorkspaceID == nil {
+		fe.add("ContainerInsightsEnabled", true, "needs DiagnosticsWorkspaceID: Container Insights sends to a Log Analytics workspace")
+	}
+	if a.DefenderEnabled && a.DiagnosticsWorkspaceID == nil {
+		fe.add("DefenderEnabled", true, "needs DiagnosticsWorkspaceID: Defender's sensor reports to a Log Analytics workspace")
+	}
+	if a.ImageCleanerIntervalHours < MinImageCleanerIntervalHours || a.ImageCleanerIntervalHours > MaxImageCleanerIntervalHours {
+		fe.addf("ImageCleanerIntervalHours", a.ImageCleanerIntervalHours, "must be between %d and %d", MinImageCleanerIntervalHours, MaxImageCleanerIntervalHours)
+	}
 	if r := checkPollInterval(a.RotationPollInterval); r != "" {
 		fe.add("RotationPollInterval", a.RotationPollInterval, r)
 	}
@@ -337,6 +451,25 @@ func (a ClusterArgs) Validate() error {
 	checkOneOf(&fe, "NodeOSUpgradeChannel", a.NodeOSUpgradeChannel, nodeOSUpgradeChannels)
 	checkTags(&fe, "Tags", a.Tags)
 	return fe.err()
+}
+
+// checkSystemPoolScale checks the system pool's fixed count, or its
+// autoscaler bounds: a system pool never scales below one node.
+func (a ClusterArgs) checkSystemPoolScale(fe *fieldErrors) {
+	if a.NodeMaxCount == 0 && a.NodeMinCount == 0 {
+		if a.NodeCount < MinNodeCount || a.NodeCount > MaxNodeCount {
+			fe.addf("NodeCount", a.NodeCount, "must be between %d and %d", MinNodeCount, MaxNodeCount)
+		}
+		return
+	}
+	var sub fieldErrors
+	checkScale(&sub, "", a.NodeCount, a.NodeMinCount, a.NodeMaxCount, MinNodeCount, MaxNodeCount)
+	// The system pool's fields carry a "Node" prefix.
+	for _, e := range sub {
+		f := e.(*FieldError)
+		f.Field = map[string]string{"Count": "NodeCount", "MinCount": "NodeMinCount", "MaxCount": "NodeMaxCount"}[f.Field]
+		*fe = append(*fe, f)
+	}
 }
 
 // NewCluster creates an AKS cluster with the OIDC issuer, workload identity and
@@ -370,8 +503,14 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 		}
 		clusterOpts = append(clusterOpts, pulumi.DependsOn([]pulumi.Resource{grant}))
 	}
+	if ignore := a.ignoredClusterChanges(); len(ignore) > 0 {
+		clusterOpts = append(clusterOpts, pulumi.IgnoreChanges(ignore))
+	}
 	aks, err := containerservice.NewManagedCluster(ctx, name, mc, clusterOpts...)
 	if err != nil {
+		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
+	}
+	if c.ready, err = a.beside(ctx, name, aks, child); err != nil {
 		return nil, fmt.Errorf("creating cluster %q: %w", name, err)
 	}
 	if a.DiagnosticsWorkspaceID != nil {
@@ -424,6 +563,67 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	return c, nil
 }
 
+// ignoredClusterChanges are the cluster's inputs that Pulumi must not send
+// again once the cluster exists: the system pool's count while its
+// autoscaler owns it.
+func (a ClusterArgs) ignoredClusterChanges() []string {
+	if a.NodeMaxCount > 0 {
+		return []string{"agentPoolProfiles[0].count"}
+	}
+	return nil
+}
+
+// beside creates what hangs off the cluster: the user pools, the
+// maintenance windows, the registry grant and Container Insights. Each waits
+// for the cluster only, and nothing in the component waits for them. It
+// returns the pools and the grant: what pods need (Cluster.Ready).
+func (a ClusterArgs) beside(ctx *pulumi.Context, name string, aks *containerservice.ManagedCluster, child []pulumi.ResourceOption) ([]pulumi.Resource, error) {
+	var ready []pulumi.Resource
+	for _, pool := range sortedKeys(a.NodePools) {
+		p, err := a.newNodePool(ctx, name, pool, a.NodePools[pool], aks.Name, child)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, p)
+	}
+	for _, w := range []struct {
+		suffix, config string
+		window         *MaintenanceWindow
+	}{
+		{"-auto-upgrade-window", AutoUpgradeScheduleName, a.AutoUpgradeWindow},
+		{"-node-os-upgrade-window", NodeOSUpgradeScheduleName, a.NodeOSUpgradeWindow},
+	} {
+		if w.window == nil {
+			continue
+		}
+		if err := a.newMaintenanceWindow(ctx, name+w.suffix, w.config, *w.window, aks.Name, child); err != nil {
+			return nil, err
+		}
+	}
+	if a.RegistryID != nil {
+		// AcrPull to the kubelet, the identity the nodes pull images with,
+		// at the registry and nowhere else (docs/azure-facts.md#container-registry).
+		kubelet := aks.IdentityProfile.MapIndex(pulumi.String("kubeletidentity")).ObjectId().Elem()
+		grant, err := newRoleAssignment(ctx, name+"-kubelet-acr-pull", a.RegistryID.ToStringOutput(), kubelet, PrincipalTypeServicePrincipal, RoleAcrPull, child...)
+		if err != nil {
+			return nil, err
+		}
+		ready = append(ready, grant)
+	}
+	if a.ContainerInsightsEnabled {
+		// The cluster's region: the one asked for, else the one Azure
+		// reports (the provider's default location).
+		var location pulumi.StringInput = aks.Location
+		if a.Location != nil {
+			location = a.Location.ToStringPtrOutput().Elem()
+		}
+		if err := a.newContainerInsights(ctx, name, aks.ID().ToStringOutput(), location, child); err != nil {
+			return nil, err
+		}
+	}
+	return ready, nil
+}
+
 // subnetIdentity creates the user-assigned identity the cluster runs as in
 // the caller's subnet, and grants it Network Contributor on exactly that
 // subnet. The grant waits for nothing but the identity and the subnet, so the
@@ -453,22 +653,9 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 		Identity: &containerservice.ManagedClusterIdentityArgs{
 			Type: containerservice.ResourceIdentityTypeSystemAssigned,
 		},
-		EnableRBAC: pulumi.Bool(true),
-		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{
-			&containerservice.ManagedClusterAgentPoolProfileArgs{
-				Name:              pulumi.String(systemPoolName),
-				Mode:              pulumi.String(string(containerservice.AgentPoolModeSystem)),
-				Count:             pulumi.Int(a.NodeCount),
-				VmSize:            pulumi.String(a.NodeVMSize),
-				OsType:            pulumi.String("Linux"),
-				Type:              pulumi.String("VirtualMachineScaleSets"),
-				AvailabilityZones: toStringArray(a.AvailabilityZones),
-				// No public IP on any node (docs/azure-facts.md#cluster-hardening).
-				EnableNodePublicIP: pulumi.Bool(false),
-				VnetSubnetID:       a.NodeSubnetID,
-			},
-		},
-		NetworkProfile: a.networkProfile(),
+		EnableRBAC:        pulumi.Bool(true),
+		AgentPoolProfiles: containerservice.ManagedClusterAgentPoolProfileArray{a.systemPool()},
+		NetworkProfile:    a.networkProfile(),
 		Sku: &containerservice.ManagedClusterSKUArgs{
 			Name: pulumi.String(string(containerservice.ManagedClusterSKUNameBase)),
 			Tier: pulumi.String(string(a.Tier)),
@@ -483,21 +670,8 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 		OidcIssuerProfile: &containerservice.ManagedClusterOIDCIssuerProfileArgs{
 			Enabled: pulumi.Bool(true),
 		},
-		SecurityProfile: &containerservice.ManagedClusterSecurityProfileArgs{
-			WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{
-				Enabled: pulumi.Bool(true),
-			},
-		},
-		AddonProfiles: containerservice.ManagedClusterAddonProfileMap{
-			SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
-				Enabled: pulumi.Bool(true),
-				// Rotation is off unless enableSecretRotation is "true" (docs/azure-facts.md#cluster).
-				Config: pulumi.StringMap{
-					"enableSecretRotation": pulumi.String(fmt.Sprint(*a.SecretRotationEnabled)),
-					"rotationPollInterval": pulumi.String(a.RotationPollInterval),
-				},
-			},
-		},
+		SecurityProfile:      a.securityProfile(),
+		AddonProfiles:        a.addonProfiles(),
 		DisableLocalAccounts: pulumi.Bool(a.LocalAccountsDisabled),
 		Tags:                 toStringMap(a.Tags),
 	}
@@ -519,7 +693,140 @@ func (a ClusterArgs) managedClusterArgs(name string) *containerservice.ManagedCl
 			AuthorizedIPRanges: toStringArray(a.AuthorizedIPRanges),
 		}
 	}
+	if a.autoscaled() {
+		mc.AutoScalerProfile = autoscalerProfile()
+	}
 	return mc
+}
+
+// systemPool is the inline system pool: for system pods alone once user
+// pools exist.
+func (a ClusterArgs) systemPool() *containerservice.ManagedClusterAgentPoolProfileArgs {
+	p := &containerservice.ManagedClusterAgentPoolProfileArgs{
+		Name:              pulumi.String(systemPoolName),
+		Mode:              pulumi.String(string(containerservice.AgentPoolModeSystem)),
+		VmSize:            pulumi.String(a.NodeVMSize),
+		OsType:            pulumi.String("Linux"),
+		Type:              pulumi.String("VirtualMachineScaleSets"),
+		AvailabilityZones: toStringArray(a.AvailabilityZones),
+		// No public IP on any node (docs/azure-facts.md#cluster-hardening).
+		EnableNodePublicIP: pulumi.Bool(false),
+		VnetSubnetID:       a.NodeSubnetID,
+		UpgradeSettings:    &containerservice.AgentPoolUpgradeSettingsArgs{MaxSurge: pulumi.String(a.NodeMaxSurge)},
+	}
+	if a.NodeMaxCount > 0 {
+		p.EnableAutoScaling = pulumi.Bool(true)
+		p.MinCount = pulumi.Int(a.NodeMinCount)
+		p.MaxCount = pulumi.Int(a.NodeMaxCount)
+		p.Count = pulumi.Int(a.NodeMinCount)
+	} else {
+		p.Count = pulumi.Int(a.NodeCount)
+	}
+	if len(a.NodePools) > 0 {
+		p.NodeTaints = pulumi.ToStringArray([]string{SystemPoolTaint})
+	}
+	return p
+}
+
+// autoscaled reports whether any pool runs the cluster autoscaler.
+func (a ClusterArgs) autoscaled() bool {
+	if a.NodeMaxCount > 0 {
+		return true
+	}
+	for _, p := range a.NodePools {
+		if p.AutoscalerEnabled() {
+			return true
+		}
+	}
+	return false
+}
+
+// The cluster autoscaler's settings where this project departs from AKS's
+// defaults, for production (docs/azure-facts.md#cluster-autoscaler). The
+// rest keep AKS's defaults.
+const (
+	// AutoscalerExpander picks the node pool that leaves the least CPU and
+	// memory idle when several could take a pending pod.
+	AutoscalerExpander = "least-waste"
+	// AutoscalerBalanceSimilarNodeGroups keeps zonal pools of one shape
+	// the same size, so a zone outage takes no more than its share.
+	AutoscalerBalanceSimilarNodeGroups = "true"
+	// AutoscalerSkipNodesWithLocalStorage lets the autoscaler remove nodes
+	// whose pods use emptyDir (the CSI driver's mounts are not local
+	// storage, but many sidecars use emptyDir); AKS's default is false too.
+	AutoscalerSkipNodesWithLocalStorage = "false"
+	// AutoscalerScaleDownUnneededTime and AutoscalerScaleDownDelayAfterAdd
+	// are AKS's defaults, written out so that the plan shows them.
+	AutoscalerScaleDownUnneededTime  = "10m"
+	AutoscalerScaleDownDelayAfterAdd = "10m"
+	// AutoscalerMaxGracefulTerminationSec is how long a scale-down waits
+	// for pods to stop: AKS's default, 600 seconds.
+	AutoscalerMaxGracefulTerminationSec = "600"
+)
+
+func autoscalerProfile() *containerservice.ManagedClusterPropertiesAutoScalerProfileArgs {
+	return &containerservice.ManagedClusterPropertiesAutoScalerProfileArgs{
+		Expander:                  pulumi.String(AutoscalerExpander),
+		BalanceSimilarNodeGroups:  pulumi.String(AutoscalerBalanceSimilarNodeGroups),
+		SkipNodesWithLocalStorage: pulumi.String(AutoscalerSkipNodesWithLocalStorage),
+		ScaleDownUnneededTime:     pulumi.String(AutoscalerScaleDownUnneededTime),
+		ScaleDownDelayAfterAdd:    pulumi.String(AutoscalerScaleDownDelayAfterAdd),
+		MaxGracefulTerminationSec: pulumi.String(AutoscalerMaxGracefulTerminationSec),
+	}
+}
+
+// securityProfile is workload identity (always), the image cleaner and
+// Defender's sensor.
+func (a ClusterArgs) securityProfile() *containerservice.ManagedClusterSecurityProfileArgs {
+	sp := &containerservice.ManagedClusterSecurityProfileArgs{
+		WorkloadIdentity: &containerservice.ManagedClusterSecurityProfileWorkloadIdentityArgs{
+			Enabled: pulumi.Bool(true),
+		},
+	}
+	// Off is sent as off, for the image cleaner and Defender: a profile left
+	// out of the PUT may stay as it was (docs/azure-facts.md#image-cleaner).
+	sp.ImageCleaner = &containerservice.ManagedClusterSecurityProfileImageCleanerArgs{
+		Enabled: pulumi.Bool(*a.ImageCleanerEnabled),
+	}
+	if *a.ImageCleanerEnabled {
+		sp.ImageCleaner.(*containerservice.ManagedClusterSecurityProfileImageCleanerArgs).IntervalHours = pulumi.Int(a.ImageCleanerIntervalHours)
+	}
+	sp.Defender = &containerservice.ManagedClusterSecurityProfileDefenderArgs{
+		SecurityMonitoring: &containerservice.ManagedClusterSecurityProfileDefenderSecurityMonitoringArgs{
+			Enabled: pulumi.Bool(a.DefenderEnabled),
+		},
+	}
+	if a.DefenderEnabled {
+		sp.Defender.(*containerservice.ManagedClusterSecurityProfileDefenderArgs).LogAnalyticsWorkspaceResourceId = a.DiagnosticsWorkspaceID
+	}
+	return sp
+}
+
+// addonProfiles are the Key Vault secrets provider (always) and Container
+// Insights' agent.
+func (a ClusterArgs) addonProfiles() containerservice.ManagedClusterAddonProfileMap {
+	addons := containerservice.ManagedClusterAddonProfileMap{
+		SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
+			Enabled: pulumi.Bool(true),
+			// Rotation is off unless enableSecretRotation is "true" (docs/azure-facts.md#cluster).
+			Config: pulumi.StringMap{
+				"enableSecretRotation": pulumi.String(fmt.Sprint(*a.SecretRotationEnabled)),
+				"rotationPollInterval": pulumi.String(a.RotationPollInterval),
+			},
+		},
+	}
+	// Off is sent as off, as `az aks disable-addons` does.
+	insights := &containerservice.ManagedClusterAddonProfileArgs{Enabled: pulumi.Bool(a.ContainerInsightsEnabled)}
+	if a.ContainerInsightsEnabled {
+		// The agent authenticates with its managed identity, not the
+		// workspace key (docs/azure-facts.md#container-insights).
+		insights.Config = pulumi.StringMap{
+			"logAnalyticsWorkspaceResourceID": a.DiagnosticsWorkspaceID,
+			"useAADAuth":                      pulumi.String("true"),
+		}
+	}
+	addons[ContainerInsightsAddon] = insights
+	return addons
 }
 
 // networkProfile is Azure CNI overlay with the network policy engine; Cilium

@@ -6,7 +6,13 @@
 //
 //   - [Cluster]: AKS with the OIDC issuer, the workload-identity webhook and the
 //     Key Vault secrets-provider add-on with rotation, plus a Kubernetes provider
-//     built from its kubeconfig.
+//     built from its kubeconfig; an autoscaled system pool, user pools
+//     (AgentPool resources), maintenance windows, AcrPull for its kubelet on a
+//     registry, Container Insights, the image cleaner and Defender's sensor.
+//   - [Registry]: Azure Container Registry with its admin user off, optionally
+//     closed to the public network behind a private endpoint.
+//   - [Network]: the VNet, its node and endpoint subnets and the private DNS
+//     zones of vault and registry endpoints.
 //   - [Vault]: Key Vault with RBAC authorization, purge protection, network rules
 //     and secrets.
 //   - [WorkloadIdentity]: an Azure identity federated to one Kubernetes service
@@ -31,7 +37,8 @@
 // Azure REST API versions are pinned on purpose by importing the API-versioned
 // azure-native packages where they compile smaller than the root packages
 // (containerservice v20241001, authorization v20220401, resources v20241101,
-// managedidentity v20230131); see BENCHMARKS.md. Key Vault uses the root
+// managedidentity v20230131, containerregistry v20230701, insights v20230311
+// for data collection rules); see BENCHMARKS.md. Key Vault uses the root
 // package, API 2023-02-01: only it has the standalone AccessPolicy resource.
 //
 // The package reads no configuration and has no main. The stacks package turns

@@ -84,6 +84,63 @@ func ExampleNewCluster() {
 	// secure-aks:index:Cluster aks
 }
 
+// A production cluster: an autoscaled system pool kept for system pods, a
+// user pool over three zones, upgrades only in weekly windows, images from
+// a private registry the kubelet alone may pull from, and Container
+// Insights and Defender reporting to a Log Analytics workspace.
+func ExampleNewCluster_production() {
+	run(func(ctx *pulumi.Context) error {
+		registry, err := components.NewRegistry(ctx, "registry", &components.RegistryArgs{
+			ResourceGroupName: pulumi.String("rg-example"),
+			SKU:               components.RegistrySKUPremium,
+			PrivateEndpoint: &components.PrivateEndpointArgs{
+				SubnetID:  pulumi.String("/subscriptions/0000/resourceGroups/rg-example/providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints"),
+				DNSZoneID: pulumi.String("/subscriptions/0000/resourceGroups/rg-example/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io"),
+			},
+		})
+		if err != nil {
+			return err
+		}
+		window := func(day string) *components.MaintenanceWindow {
+			return &components.MaintenanceWindow{DayOfWeek: day, StartTime: "01:00", DurationHours: 4}
+		}
+		_, err = components.NewCluster(ctx, "aks", &components.ClusterArgs{
+			ResourceGroupName: pulumi.String("rg-example"),
+			Location:          pulumi.String("eastus"),
+			Tier:              components.ClusterTierStandard,
+			NodeMinCount:      3,
+			NodeMaxCount:      5,
+			AvailabilityZones: []string{"1", "2", "3"},
+			NodePools: map[string]components.NodePoolArgs{
+				"apps": {VMSize: "Standard_D4ds_v5", MinCount: 3, MaxCount: 9, Zones: []string{"1", "2", "3"}, Labels: map[string]string{"workload": "apps"}},
+			},
+			UpgradeChannel:           components.UpgradeChannelStable,
+			AutoUpgradeWindow:        window("Sunday"),
+			NodeOSUpgradeWindow:      window("Saturday"),
+			RegistryID:               registry.ID,
+			DiagnosticsWorkspaceID:   pulumi.String("/subscriptions/0000/resourceGroups/rg-example/providers/Microsoft.OperationalInsights/workspaces/logs"),
+			ContainerInsightsEnabled: true,
+			DefenderEnabled:          true,
+		})
+		return err
+	})
+	// Output:
+	// azure-native:authorization/v20220401:RoleAssignment aks-kubelet-acr-pull
+	// azure-native:containerregistry/v20230701:Registry registry
+	// azure-native:containerservice/v20241001:AgentPool aks-pool-apps
+	// azure-native:containerservice/v20241001:MaintenanceConfiguration aks-auto-upgrade-window
+	// azure-native:containerservice/v20241001:MaintenanceConfiguration aks-node-os-upgrade-window
+	// azure-native:containerservice/v20241001:ManagedCluster aks
+	// azure-native:insights/v20210501preview:DiagnosticSetting aks-diagnostics
+	// azure-native:insights/v20230311:DataCollectionRule aks-container-insights
+	// azure-native:insights/v20230311:DataCollectionRuleAssociation aks-container-insights-link
+	// azure-native:network/v20240501:PrivateDnsZoneGroup registry-endpoint-dns
+	// azure-native:network/v20240501:PrivateEndpoint registry-endpoint
+	// pulumi:providers:kubernetes aks-k8s
+	// secure-aks:index:Cluster aks
+	// secure-aks:index:Registry registry
+}
+
 // A vault with RBAC, purge protection and one secret. The secret is written
 // through ARM: nobody gets standing data-plane access to read it.
 func ExampleNewVault() {

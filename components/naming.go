@@ -39,6 +39,15 @@ func derivedVaultName(component, subscriptionID, resourceGroup, project, stack s
 	return "kv" + sanitizeAlnum(component, 13) + "-" + shortHash(8, scope, project, stack, component)
 }
 
+// derivedRegistryName is a registry name of at most 24 characters, unique
+// per subscription, resource group, project, stack and component:
+// "cr", up to 14 letters and digits of the component name and 8 hex
+// characters of the hash. Registry names allow letters and digits only.
+func derivedRegistryName(component, subscriptionID, resourceGroup, project, stack string) string {
+	scope := strings.ToLower("/subscriptions/" + subscriptionID + "/resourceGroups/" + resourceGroup)
+	return "cr" + sanitizeAlnum(component, 14) + shortHash(8, scope, project, stack, component)
+}
+
 // MaxDNSPrefixLength is the longest DNS prefix AKS accepts
 // (docs/azure-facts.md#cluster-names-and-dns-prefix).
 const MaxDNSPrefixLength = 54

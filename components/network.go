@@ -61,14 +61,21 @@ type NetworkArgs struct {
 	// AddressSpace, apart from the nodes'. Default DefaultEndpointSubnetPrefix.
 	// A change is refused by Azure while endpoints are in it.
 	EndpointSubnetPrefix string
-	// Tags are set on the VNet and the zone. Optional. At most 50; Azure's
+	// RegistryDNSZoneEnabled also creates the privatelink.azurecr.io zone of
+	// container registry endpoints, linked to the VNet
+	// (PrivateEndpointArgs.DNSZoneID of a Registry). Default false. Changing
+	// it creates or deletes the zone and its link; nothing else changes in
+	// place.
+	RegistryDNSZoneEnabled bool
+	// Tags are set on the VNet and the zones. Optional. At most 50; Azure's
 	// tag-name rules. Changed in place.
 	Tags map[string]string
 }
 
 // Network is a VNet with a subnet for the cluster's nodes and one for
-// private endpoints, and the private DNS zone of Key Vault endpoints linked
-// to it: the private path from pod to vault.
+// private endpoints, and the private DNS zones of Key Vault (and, when asked,
+// container registry) endpoints linked to it: the private path from pod to
+// vault and registry.
 type Network struct {
 	pulumi.ResourceState
 
@@ -82,6 +89,10 @@ type Network struct {
 	// VaultDNSZoneID is the privatelink.vaultcore.azure.net zone
 	// (VaultPrivateEndpoint.DNSZoneID).
 	VaultDNSZoneID pulumi.StringOutput
+	// RegistryDNSZoneID is the privatelink.azurecr.io zone, when
+	// NetworkArgs.RegistryDNSZoneEnabled (PrivateEndpointArgs.DNSZoneID of a
+	// Registry); otherwise it is empty.
+	RegistryDNSZoneID pulumi.StringOutput
 }
 
 func (a NetworkArgs) withDefaults() NetworkArgs {
@@ -147,8 +158,9 @@ func checkPrefix(fe *fieldErrors, field, v string) (netip.Prefix, bool) {
 
 // NewNetwork creates the VNet, its two subnets (inline, so that both exist
 // as soon as the VNet does and the cluster waits for one resource only), the
-// private DNS zone of Key Vault endpoints and its link to the VNet. Invalid
-// args register nothing.
+// private DNS zone of Key Vault endpoints (and of registry endpoints, with
+// RegistryDNSZoneEnabled) and their links to the VNet. Invalid args register
+// nothing.
 func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pulumi.ResourceOption) (*Network, error) {
 	if args == nil {
 		args = &NetworkArgs{}
@@ -189,35 +201,48 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		return vnetID.ApplyT(func(id string) string { return id + "/subnets/" + subnet }).(pulumi.StringOutput)
 	}
 
-	zone, err := privatedns.NewPrivateZone(ctx, name+"-vault-dns", &privatedns.PrivateZoneArgs{
-		ResourceGroupName: a.ResourceGroupName,
-		PrivateZoneName:   pulumi.String(VaultPrivateDNSZone),
-		Location:          pulumi.String("global"),
-		Tags:              toStringMap(a.Tags),
-	}, child...)
-	if err != nil {
+	// A private DNS zone per kind of endpoint, each linked to the VNet.
+	zone := func(suffix, zoneName string) (pulumi.StringOutput, error) {
+		z, err := privatedns.NewPrivateZone(ctx, name+suffix, &privatedns.PrivateZoneArgs{
+			ResourceGroupName: a.ResourceGroupName,
+			PrivateZoneName:   pulumi.String(zoneName),
+			Location:          pulumi.String("global"),
+			Tags:              toStringMap(a.Tags),
+		}, child...)
+		if err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		if _, err := privatedns.NewVirtualNetworkLink(ctx, name+suffix+"-link", &privatedns.VirtualNetworkLinkArgs{
+			ResourceGroupName:   a.ResourceGroupName,
+			PrivateZoneName:     z.Name,
+			Location:            pulumi.String("global"),
+			RegistrationEnabled: pulumi.Bool(false),
+			VirtualNetwork:      &privatedns.SubResourceArgs{Id: vnetID},
+			Tags:                toStringMap(a.Tags),
+		}, child...); err != nil {
+			return pulumi.StringOutput{}, err
+		}
+		return z.ID().ToStringOutput(), nil
+	}
+	if n.VaultDNSZoneID, err = zone("-vault-dns", VaultPrivateDNSZone); err != nil {
 		return nil, wrap(err)
 	}
-	if _, err := privatedns.NewVirtualNetworkLink(ctx, name+"-vault-dns-link", &privatedns.VirtualNetworkLinkArgs{
-		ResourceGroupName:   a.ResourceGroupName,
-		PrivateZoneName:     zone.Name,
-		Location:            pulumi.String("global"),
-		RegistrationEnabled: pulumi.Bool(false),
-		VirtualNetwork:      &privatedns.SubResourceArgs{Id: vnetID},
-		Tags:                toStringMap(a.Tags),
-	}, child...); err != nil {
-		return nil, wrap(err)
+	n.RegistryDNSZoneID = pulumi.String("").ToStringOutput()
+	if a.RegistryDNSZoneEnabled {
+		if n.RegistryDNSZoneID, err = zone("-registry-dns", RegistryPrivateDNSZone); err != nil {
+			return nil, wrap(err)
+		}
 	}
 
 	n.ID = vnetID
 	n.NodeSubnetID = subnetID(nodeSubnetName)
 	n.EndpointSubnetID = subnetID(endpointSubnetName)
-	n.VaultDNSZoneID = zone.ID().ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
-		"id":               n.ID,
-		"nodeSubnetId":     n.NodeSubnetID,
-		"endpointSubnetId": n.EndpointSubnetID,
-		"vaultDnsZoneId":   n.VaultDNSZoneID,
+		"id":                n.ID,
+		"nodeSubnetId":      n.NodeSubnetID,
+		"endpointSubnetId":  n.EndpointSubnetID,
+		"vaultDnsZoneId":    n.VaultDNSZoneID,
+		"registryDnsZoneId": n.RegistryDNSZoneID,
 	}); err != nil {
 		return nil, wrap(fmt.Errorf("registering outputs: %w", err))
 	}

@@ -349,16 +349,24 @@ func (a VaultArgs) Validate() error {
 // vaultName returns the explicit name, or the derived one (VaultArgs.Name):
 // the subscription comes from the provider the vault is created with.
 func (a VaultArgs) vaultName(ctx *pulumi.Context, name string, parent pulumi.Resource) (pulumi.StringInput, error) {
-	if a.Name != "" {
-		return pulumi.String(a.Name), nil
+	return nameOrDerived(ctx, a.Name, name, a.ResourceGroupName, parent, derivedVaultName)
+}
+
+// nameOrDerived returns the explicit Azure name, or one that derive makes
+// from the component name, the subscription (asked of the provider the
+// component is created with), the resource group, project and stack.
+func nameOrDerived(ctx *pulumi.Context, explicit, component string, resourceGroupName pulumi.StringInput, parent pulumi.Resource,
+	derive func(component, subscriptionID, resourceGroup, project, stack string) string) (pulumi.StringInput, error) {
+	if explicit != "" {
+		return pulumi.String(explicit), nil
 	}
 	client, err := GetClientConfig(ctx, pulumi.Parent(parent))
 	if err != nil {
 		return nil, err
 	}
 	project, stack := ctx.Project(), ctx.Stack()
-	return a.ResourceGroupName.ToStringOutput().ApplyT(func(rg string) string {
-		return derivedVaultName(name, client.SubscriptionID, rg, project, stack)
+	return resourceGroupName.ToStringOutput().ApplyT(func(rg string) string {
+		return derive(component, client.SubscriptionID, rg, project, stack)
 	}).(pulumi.StringOutput), nil
 }
 
@@ -516,27 +524,49 @@ func (a VaultArgs) guards(ctx *pulumi.Context, name string, vaultID pulumi.Strin
 // privateEndpoint connects the vault to the caller's subnet and registers
 // its private IP in the private DNS zone (docs/azure-facts.md#key-vault-network).
 func (a VaultArgs) privateEndpoint(ctx *pulumi.Context, name string, vaultID pulumi.StringOutput, child []pulumi.ResourceOption) error {
+	return newPrivateEndpoint(ctx, name, privateEndpoint{
+		resourceGroupName: a.ResourceGroupName, location: a.Location, tags: a.Tags,
+		subnetID: a.PrivateEndpoint.SubnetID, dnsZoneID: a.PrivateEndpoint.DNSZoneID, target: vaultID, group: vaultPrivateLinkGroup,
+	}, child)
+}
+
+// privateEndpoint is where a private endpoint goes and what it reaches.
+type privateEndpoint struct {
+	resourceGroupName   pulumi.StringInput
+	location            pulumi.StringPtrInput
+	tags                map[string]string
+	subnetID, dnsZoneID pulumi.StringInput
+	target              pulumi.StringOutput
+	// group is the target's private-link sub-resource; it also names the
+	// connection and the zone group.
+	group string
+}
+
+// newPrivateEndpoint creates NAME-endpoint to the target in the subnet, and
+// NAME-endpoint-dns, the zone group that registers its private IPs in the
+// private DNS zone.
+func newPrivateEndpoint(ctx *pulumi.Context, name string, p privateEndpoint, child []pulumi.ResourceOption) error {
 	pe, err := network.NewPrivateEndpoint(ctx, name+"-endpoint", &network.PrivateEndpointArgs{
-		ResourceGroupName: a.ResourceGroupName,
-		Location:          a.Location,
-		Subnet:            &network.SubnetTypeArgs{Id: a.PrivateEndpoint.SubnetID},
+		ResourceGroupName: p.resourceGroupName,
+		Location:          p.location,
+		Subnet:            &network.SubnetTypeArgs{Id: p.subnetID},
 		PrivateLinkServiceConnections: network.PrivateLinkServiceConnectionArray{&network.PrivateLinkServiceConnectionArgs{
-			Name:                 pulumi.String("vault"),
-			GroupIds:             pulumi.ToStringArray([]string{vaultPrivateLinkGroup}),
-			PrivateLinkServiceId: vaultID,
+			Name:                 pulumi.String(p.group),
+			GroupIds:             pulumi.ToStringArray([]string{p.group}),
+			PrivateLinkServiceId: p.target,
 		}},
-		Tags: toStringMap(a.Tags),
+		Tags: toStringMap(p.tags),
 	}, child...)
 	if err != nil {
 		return err
 	}
 	_, err = network.NewPrivateDnsZoneGroup(ctx, name+"-endpoint-dns", &network.PrivateDnsZoneGroupArgs{
-		ResourceGroupName:       a.ResourceGroupName,
+		ResourceGroupName:       p.resourceGroupName,
 		PrivateEndpointName:     pe.Name,
-		PrivateDnsZoneGroupName: pulumi.String("vault"),
+		PrivateDnsZoneGroupName: pulumi.String(p.group),
 		PrivateDnsZoneConfigs: network.PrivateDnsZoneConfigArray{&network.PrivateDnsZoneConfigArgs{
-			Name:             pulumi.String("vault"),
-			PrivateDnsZoneId: a.PrivateEndpoint.DNSZoneID,
+			Name:             pulumi.String(p.group),
+			PrivateDnsZoneId: p.dnsZoneID,
 		}},
 	}, child...)
 	return err

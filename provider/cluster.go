@@ -29,6 +29,65 @@ type ClusterArgs struct {
 	DiagnosticsWorkspaceID pulumi.StringInput `pulumi:"diagnosticsWorkspaceId,optional"`
 	Protect                bool               `pulumi:"protect,optional"`
 	Tags                   map[string]string  `pulumi:"tags,optional"`
+
+	NodeMinCount              int                     `pulumi:"nodeMinCount,optional"`
+	NodeMaxCount              int                     `pulumi:"nodeMaxCount,optional"`
+	NodeMaxSurge              string                  `pulumi:"nodeMaxSurge,optional"`
+	NodePools                 map[string]NodePoolArgs `pulumi:"nodePools,optional"`
+	AutoUpgradeWindow         *MaintenanceWindow      `pulumi:"autoUpgradeWindow,optional"`
+	NodeOSUpgradeWindow       *MaintenanceWindow      `pulumi:"nodeOsUpgradeWindow,optional"`
+	RegistryID                pulumi.StringInput      `pulumi:"registryId,optional"`
+	ContainerInsightsEnabled  bool                    `pulumi:"containerInsightsEnabled,optional"`
+	DefenderEnabled           bool                    `pulumi:"defenderEnabled,optional"`
+	ImageCleanerEnabled       *bool                   `pulumi:"imageCleanerEnabled,optional"`
+	ImageCleanerIntervalHours int                     `pulumi:"imageCleanerIntervalHours,optional"`
+}
+
+// NodePoolArgs are components.NodePoolArgs as schema properties.
+type NodePoolArgs struct {
+	VMSize       string            `pulumi:"vmSize,optional"`
+	Count        int               `pulumi:"count,optional"`
+	MinCount     int               `pulumi:"minCount,optional"`
+	MaxCount     int               `pulumi:"maxCount,optional"`
+	Zones        []string          `pulumi:"zones,optional"`
+	OSSKU        string            `pulumi:"osSku,optional"`
+	OSDiskType   string            `pulumi:"osDiskType,optional"`
+	OSDiskSizeGB int               `pulumi:"osDiskSizeGb,optional"`
+	MaxPods      int               `pulumi:"maxPods,optional"`
+	Labels       map[string]string `pulumi:"labels,optional"`
+	Taints       []string          `pulumi:"taints,optional"`
+	MaxSurge     string            `pulumi:"maxSurge,optional"`
+}
+
+// MaintenanceWindow is components.MaintenanceWindow as schema properties.
+type MaintenanceWindow struct {
+	DayOfWeek     string `pulumi:"dayOfWeek"`
+	StartTime     string `pulumi:"startTime"`
+	DurationHours int    `pulumi:"durationHours,optional"`
+	UTCOffset     string `pulumi:"utcOffset,optional"`
+	IntervalWeeks int    `pulumi:"intervalWeeks,optional"`
+}
+
+func (w *MaintenanceWindow) library() *components.MaintenanceWindow {
+	if w == nil {
+		return nil
+	}
+	return &components.MaintenanceWindow{DayOfWeek: w.DayOfWeek, StartTime: w.StartTime, DurationHours: w.DurationHours, UTCOffset: w.UTCOffset, IntervalWeeks: w.IntervalWeeks}
+}
+
+func nodePools(in map[string]NodePoolArgs) map[string]components.NodePoolArgs {
+	if in == nil {
+		return nil
+	}
+	out := make(map[string]components.NodePoolArgs, len(in))
+	for name, p := range in {
+		out[name] = components.NodePoolArgs{
+			VMSize: p.VMSize, Count: p.Count, MinCount: p.MinCount, MaxCount: p.MaxCount, Zones: p.Zones,
+			OSSKU: components.NodeOSSKU(p.OSSKU), OSDiskType: components.OSDiskType(p.OSDiskType), OSDiskSizeGB: p.OSDiskSizeGB,
+			MaxPods: p.MaxPods, Labels: p.Labels, Taints: p.Taints, MaxSurge: p.MaxSurge,
+		}
+	}
+	return out
 }
 
 // Cluster is components.Cluster with its outputs as schema properties. The
@@ -70,6 +129,18 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		DiagnosticsWorkspaceID: args.DiagnosticsWorkspaceID,
 		Protect:                args.Protect,
 		Tags:                   args.Tags,
+
+		NodeMinCount:              args.NodeMinCount,
+		NodeMaxCount:              args.NodeMaxCount,
+		NodeMaxSurge:              args.NodeMaxSurge,
+		NodePools:                 nodePools(args.NodePools),
+		AutoUpgradeWindow:         args.AutoUpgradeWindow.library(),
+		NodeOSUpgradeWindow:       args.NodeOSUpgradeWindow.library(),
+		RegistryID:                args.RegistryID,
+		ContainerInsightsEnabled:  args.ContainerInsightsEnabled,
+		DefenderEnabled:           args.DefenderEnabled,
+		ImageCleanerEnabled:       args.ImageCleanerEnabled,
+		ImageCleanerIntervalHours: args.ImageCleanerIntervalHours,
 	}
 	if err := validate("cluster", name, lib, args); err != nil {
 		return nil, err

@@ -41,6 +41,14 @@ func (a *VaultArgs) Annotate(an infer.Annotator)   { describeFields(an, a, "Vaul
 func (a *VaultPrivateEndpoint) Annotate(an infer.Annotator) {
 	describeFields(an, a, "VaultPrivateEndpoint", nil, nil)
 }
+func (a *NodePoolArgs) Annotate(an infer.Annotator) { describeFields(an, a, "NodePoolArgs", nil, nil) }
+func (a *MaintenanceWindow) Annotate(an infer.Annotator) {
+	describeFields(an, a, "MaintenanceWindow", nil, nil)
+}
+func (a *RegistryArgs) Annotate(an infer.Annotator) { describeFields(an, a, "RegistryArgs", nil, nil) }
+func (a *PrivateEndpointArgs) Annotate(an infer.Annotator) {
+	describeFields(an, a, "PrivateEndpointArgs", nil, nil)
+}
 func (a *WorkloadIdentityArgs) Annotate(an infer.Annotator) {
 	describeFields(an, a, "WorkloadIdentityArgs", nil, map[string]string{
 		"AdditionalSubjects": "Keys are stable names, not the subjects.",
@@ -88,6 +96,16 @@ func (v *Vault) Annotate(an infer.Annotator) {
 	}
 	an.Describe(v, libraryDocs["Vault"])
 	describeFields(an, v, "Vault", map[string]string{"VaultID": "ID"}, nil)
+}
+
+func (r *Registry) Annotate(an infer.Annotator) {
+	if r.Registry == nil {
+		// infer annotates a zero value; the annotator walks the fields
+		// promoted from the embedded library component.
+		r.Registry = &components.Registry{}
+	}
+	an.Describe(r, libraryDocs["Registry"])
+	describeFields(an, r, "Registry", map[string]string{"RegistryID": "ID"}, nil)
 }
 
 func (w *WorkloadIdentity) Annotate(an infer.Annotator) {

@@ -24,7 +24,7 @@ func validate(kind, name string, lib interface{ Validate() error }, args any) er
 // schemaPath turns a library field path ("Objects[1].Name",
 // "VaultAccess.main.ObjectTypes") into the schema's property path, walking t,
 // the provider's args type: a field becomes its pulumi tag name, a map key
-// and an index stay as they are.
+// (".key" or "[key]") and an index stay as they are.
 func schemaPath(t reflect.Type, field string) string {
 	segments := strings.Split(field, ".")
 	for i, segment := range segments {
@@ -51,7 +51,7 @@ func schemaPath(t reflect.Type, field string) string {
 		}
 		if index != "" {
 			segments[i] = name + "[" + index
-			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+			if t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
 				t = t.Elem()
 			}
 		} else {

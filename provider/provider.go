@@ -44,6 +44,7 @@ func New() (p.Provider, error) {
 		WithComponents(
 			infer.ComponentF(NewCluster),
 			infer.ComponentF(NewVault),
+			infer.ComponentF(NewRegistry),
 			infer.ComponentF(NewWorkloadIdentity),
 			infer.ComponentF(NewSecretMount),
 		).

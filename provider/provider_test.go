@@ -57,7 +57,7 @@ func TestSchemaComponents(t *testing.T) {
 	if schema.Name != "secure-aks" {
 		t.Errorf("package name %q, want secure-aks", schema.Name)
 	}
-	want := []string{components.ClusterType, components.SecretMountType, components.VaultType, components.WorkloadIdentityType}
+	want := []string{components.ClusterType, components.RegistryType, components.SecretMountType, components.VaultType, components.WorkloadIdentityType}
 	var got []string
 	for token, r := range schema.Resources {
 		got = append(got, token)
@@ -79,6 +79,10 @@ func TestArgsMirrorTheLibrary(t *testing.T) {
 		{ClusterArgs{}, components.ClusterArgs{}},
 		{VaultArgs{}, components.VaultArgs{}},
 		{VaultPrivateEndpoint{}, components.VaultPrivateEndpoint{}},
+		{NodePoolArgs{}, components.NodePoolArgs{}},
+		{MaintenanceWindow{}, components.MaintenanceWindow{}},
+		{RegistryArgs{}, components.RegistryArgs{}},
+		{PrivateEndpointArgs{}, components.PrivateEndpointArgs{}},
 		{WorkloadIdentityArgs{}, components.WorkloadIdentityArgs{}},
 		{ServiceAccountRef{}, components.ServiceAccountRef{}},
 		{VaultAccess{}, components.VaultAccess{}},
@@ -145,6 +149,9 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 			"Name": {"name"}, "ID": {"vaultId"}, "URI": {"uri"}, "TenantID": {"tenantId"},
 			"Authorization": {"authorization"}, "SecretURIs": {"secretUris"},
 		},
+		components.RegistryType: {
+			"Name": {"name"}, "ID": {"registryId"}, "LoginServer": {"loginServer"},
+		},
 		components.WorkloadIdentityType: {
 			"ID": {"identityId"}, "ClientID": {"clientId"}, "PrincipalID": {"principalId"}, "TenantID": {"tenantId"},
 			"Namespace": {"namespace"}, "ServiceAccountName": {"serviceAccountName"}, "Subject": {"subject"},
@@ -158,6 +165,7 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 	library := map[string]reflect.Type{
 		components.ClusterType:          reflect.TypeFor[components.Cluster](),
 		components.VaultType:            reflect.TypeFor[components.Vault](),
+		components.RegistryType:         reflect.TypeFor[components.Registry](),
 		components.WorkloadIdentityType: reflect.TypeFor[components.WorkloadIdentity](),
 		components.SecretMountType:      reflect.TypeFor[components.SecretMount](),
 	}

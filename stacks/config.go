@@ -45,6 +45,8 @@ type Config struct {
 	Network NetworkConfig
 	// Logs is secure-aks:logs.
 	Logs LogsConfig
+	// Registry is secure-aks:registry.
+	Registry RegistryConfig
 	// Vault is secure-aks:vault.
 	Vault VaultConfig
 	// Secrets are the values of secure-aks:secrets, each a Pulumi secret, for
@@ -79,6 +81,68 @@ type ClusterConfig struct {
 	UpgradeChannel        components.UpgradeChannel       `json:"upgradeChannel"`
 	NodeOSUpgradeChannel  components.NodeOSUpgradeChannel `json:"nodeOsUpgradeChannel"`
 	Protect               bool                            `json:"protect"`
+	// NodeMinCount and NodeMaxCount autoscale the system pool.
+	NodeMinCount int    `json:"nodeMinCount"`
+	NodeMaxCount *int   `json:"nodeMaxCount"`
+	NodeMaxSurge string `json:"nodeMaxSurge"`
+	// NodePools are the user pools, decoded one entry at a time.
+	NodePools []NodePoolConfig `json:"-"`
+	// Maintenance holds the windows of the two upgrade channels.
+	Maintenance               MaintenanceConfig `json:"maintenance"`
+	ContainerInsights         bool              `json:"containerInsights"`
+	Defender                  bool              `json:"defender"`
+	ImageCleaner              *bool             `json:"imageCleaner"`
+	ImageCleanerIntervalHours *int              `json:"imageCleanerIntervalHours"`
+}
+
+// NodePoolConfig is one entry of secure-aks:cluster.nodePools: a user pool
+// (components.NodePoolArgs).
+type NodePoolConfig struct {
+	Name         string                `json:"name"`
+	VMSize       string                `json:"vmSize"`
+	Count        *int                  `json:"count"`
+	MinCount     int                   `json:"minCount"`
+	MaxCount     *int                  `json:"maxCount"`
+	Zones        []string              `json:"zones"`
+	OSSKU        components.NodeOSSKU  `json:"osSku"`
+	OSDiskType   components.OSDiskType `json:"osDiskType"`
+	OSDiskSizeGB *int                  `json:"osDiskSizeGb"`
+	MaxPods      *int                  `json:"maxPods"`
+	Labels       map[string]string     `json:"labels"`
+	Taints       []string              `json:"taints"`
+	MaxSurge     string                `json:"maxSurge"`
+}
+
+// MaintenanceConfig is secure-aks:cluster.maintenance.
+type MaintenanceConfig struct {
+	AutoUpgrade *WindowConfig `json:"autoUpgrade"`
+	NodeOS      *WindowConfig `json:"nodeOs"`
+}
+
+// WindowConfig is one weekly maintenance window (components.MaintenanceWindow).
+type WindowConfig struct {
+	DayOfWeek     string `json:"dayOfWeek"`
+	StartTime     string `json:"startTime"`
+	DurationHours *int   `json:"durationHours"`
+	UTCOffset     string `json:"utcOffset"`
+	IntervalWeeks *int   `json:"intervalWeeks"`
+}
+
+// RegistryConfig is secure-aks:registry: a container registry the cluster's
+// kubelet pulls from (AcrPull), either created here or an existing one named
+// by ID.
+type RegistryConfig struct {
+	// Enabled creates a registry (components.RegistryArgs).
+	Enabled bool                   `json:"enabled"`
+	Name    string                 `json:"name"`
+	SKU     components.RegistrySKU `json:"sku"`
+	// Private closes the created registry to the public network, with a
+	// private endpoint in the stack's VNet: it needs network.enabled and
+	// the Premium SKU.
+	Private bool `json:"private"`
+	Protect bool `json:"protect"`
+	// ID names an existing registry instead; no other key goes with it.
+	ID string `json:"id"`
 }
 
 // NetworkConfig is secure-aks:network: the stack's own VNet, with the
@@ -145,7 +209,7 @@ var (
 
 // Keys are the keys of the secure-aks namespace that LoadConfig reads. Each is
 // declared, with its type and description, in Pulumi.yaml.
-var Keys = []string{"profile", "environment", "resourceGroup", "deployerPrincipalType", "network", "cluster", "vault", "logs", "secrets", "tags", "workloads"}
+var Keys = []string{"profile", "environment", "resourceGroup", "deployerPrincipalType", "network", "cluster", "registry", "vault", "logs", "secrets", "tags", "workloads"}
 
 // key returns the full configuration key of a path inside the namespace.
 func key(path string) string { return Namespace + ":" + path }
@@ -197,7 +261,8 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	// An object that does not decode is reported once; its rules are not
 	// run on what half-decoded.
-	clusterErr := decodeObject(get(key("cluster")), "cluster", &c.Cluster)
+	clusterErr := c.loadCluster(get(key("cluster")))
+	registryErr := decodeObject(get(key("registry")), "registry", &c.Registry)
 	vaultErr := decodeObject(get(key("vault")), "vault", &c.Vault)
 	networkErr := decodeObject(get(key("network")), "network", &c.Network)
 	logsErr := decodeObject(get(key("logs")), "logs", &c.Logs)
@@ -213,7 +278,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	}
 	var userTags map[string]string
 	tagsErr := decodeObject(get(key("tags")), "tags", &userTags)
-	errs = append(errs, clusterErr, vaultErr, tagsErr)
+	errs = append(errs, clusterErr, registryErr, vaultErr, tagsErr)
 	c.Tags = map[string]string{"environment": c.Environment, "project": ctx.Project(), "managed-by": "pulumi"}
 	for k, v := range userTags {
 		c.Tags[k] = v
@@ -227,8 +292,10 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	// The components own their rules; run them here, on the args the stack
 	// will pass, so that every error names the configuration key.
 	if clusterErr == nil {
-		errs = append(errs, explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount))
-		errs = append(errs, components.RenameFields(tagCountDropped(c.clusterArgs(pulumi.String(c.ResourceGroup)).Validate()), clusterKey))
+		errs = append(errs, c.validateCluster())
+	}
+	if registryErr == nil {
+		errs = append(errs, c.validateRegistry(networkErr == nil))
 	}
 	if vaultErr == nil {
 		errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
@@ -455,7 +522,39 @@ func (c *Config) clusterArgs(resourceGroupName pulumi.StringInput) *components.C
 	if c.Cluster.NodeCount != nil {
 		a.NodeCount = *c.Cluster.NodeCount
 	}
+	a.NodeMinCount, a.NodeMaxSurge = c.Cluster.NodeMinCount, c.Cluster.NodeMaxSurge
+	if c.Cluster.NodeMaxCount != nil {
+		a.NodeMaxCount = *c.Cluster.NodeMaxCount
+	}
+	if len(c.Cluster.NodePools) > 0 {
+		a.NodePools = map[string]components.NodePoolArgs{}
+		for _, p := range c.Cluster.NodePools {
+			if _, dup := a.NodePools[p.Name]; !dup {
+				a.NodePools[p.Name] = p.args()
+			}
+		}
+	}
+	a.AutoUpgradeWindow = c.Cluster.Maintenance.AutoUpgrade.window()
+	a.NodeOSUpgradeWindow = c.Cluster.Maintenance.NodeOS.window()
+	a.ContainerInsightsEnabled = c.Cluster.ContainerInsights
+	a.DefenderEnabled = c.Cluster.Defender
+	a.ImageCleanerEnabled = c.Cluster.ImageCleaner
+	if c.Cluster.ImageCleanerIntervalHours != nil {
+		a.ImageCleanerIntervalHours = *c.Cluster.ImageCleanerIntervalHours
+	}
 	return a
+}
+
+// registryArgs maps secure-aks:registry onto the Registry component's args.
+func (c *Config) registryArgs(resourceGroupName pulumi.StringInput) *components.RegistryArgs {
+	return &components.RegistryArgs{
+		ResourceGroupName: resourceGroupName,
+		Location:          pulumi.String(c.Location),
+		Name:              c.Registry.Name,
+		SKU:               c.Registry.SKU,
+		Protect:           c.Registry.Protect,
+		Tags:              c.Tags,
+	}
 }
 
 // vaultArgs maps the configuration onto the Vault component's args.
@@ -509,29 +608,7 @@ func (c *Config) vaultAuthorization() components.VaultAuthorization {
 	return components.VaultAuthorizationRBAC
 }
 
-// clusterKey and vaultKey name the configuration key of a component field.
-func clusterKey(field string) string {
-	return configKey(field, "cluster", map[string]string{
-		"ResourceGroupName":     "resourceGroup",
-		"Name":                  "cluster.name",
-		"KubernetesVersion":     "cluster.kubernetesVersion",
-		"NodeCount":             "cluster.nodeCount",
-		"NodeVMSize":            "cluster.nodeVmSize",
-		"AvailabilityZones":     "cluster.availabilityZones",
-		"SecretRotationEnabled": "cluster.secretRotation",
-		"RotationPollInterval":  "cluster.rotationPollInterval",
-		"LocalAccountsDisabled": "cluster.localAccountsDisabled",
-		"AdminGroupObjectIDs":   "cluster.adminGroupObjectIds",
-		"AuthorizedIPRanges":    "cluster.authorizedIpRanges",
-		"Tier":                  "cluster.tier",
-		"NetworkPolicy":         "cluster.networkPolicy",
-		"UpgradeChannel":        "cluster.upgradeChannel",
-		"NodeOSUpgradeChannel":  "cluster.nodeOsUpgradeChannel",
-		"Protect":               "cluster.protect",
-		"Tags":                  "tags",
-	})
-}
-
+// networkKey and vaultKey name the configuration key of a component field.
 func networkKey(field string) string {
 	return configKey(field, "network", map[string]string{
 		"ResourceGroupName":    "resourceGroup",

@@ -2,6 +2,8 @@ package stacks
 
 import (
 	"fmt"
+	"path"
+	"strings"
 
 	opinsights "github.com/pulumi/pulumi-azure-native-sdk/operationalinsights/v2/v20221001"
 	resources "github.com/pulumi/pulumi-azure-native-sdk/resources/v2/v20241101"
@@ -42,6 +44,13 @@ type Platform struct {
 	// LogsWorkspaceID is the Log Analytics workspace that receives the audit
 	// logs, when secure-aks:logs is enabled.
 	LogsWorkspaceID pulumi.StringOutput
+	// Registry is the container registry the stack created, when
+	// secure-aks:registry.enabled; nil otherwise.
+	Registry *components.Registry
+	// RegistryLoginServer is the host of the registry the nodes pull from
+	// (NAME.azurecr.io), created or named by secure-aks:registry; nil
+	// without one.
+	RegistryLoginServer pulumi.StringInput
 	// Cluster is the AKS cluster.
 	Cluster *components.Cluster
 	// Vault is the Key Vault.
@@ -87,7 +96,9 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		// the vault's private endpoint beside them, resolved through the
 		// private DNS zone linked to the VNet. Only the VNet stands in front
 		// of the cluster; the endpoint, zone and link are made beside it.
-		p.Network, err = components.NewNetwork(ctx, "vnet", cfg.networkArgs(rg.Name))
+		netArgs := cfg.networkArgs(rg.Name)
+		netArgs.RegistryDNSZoneEnabled = cfg.Registry.Enabled && cfg.Registry.Private
+		p.Network, err = components.NewNetwork(ctx, "vnet", netArgs)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +121,25 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 		vaultArgs.DiagnosticsWorkspaceID = p.LogsWorkspaceID
 	}
 
+	switch {
+	case cfg.Registry.ID != "":
+		clusterArgs.RegistryID = pulumi.String(cfg.Registry.ID)
+		// A registry's login server is its name, lowercase, in azurecr.io
+		// (docs/azure-facts.md#container-registry).
+		p.RegistryLoginServer = pulumi.String(strings.ToLower(path.Base(cfg.Registry.ID)) + ".azurecr.io")
+	case cfg.Registry.Enabled:
+		// The registry stands beside the cluster: only the kubelet's
+		// AcrPull waits for both.
+		regArgs := cfg.registryArgs(rg.Name)
+		if cfg.Registry.Private {
+			regArgs.PrivateEndpoint = &components.PrivateEndpointArgs{SubnetID: p.Network.EndpointSubnetID, DNSZoneID: p.Network.RegistryDNSZoneID}
+		}
+		if p.Registry, err = components.NewRegistry(ctx, "registry", regArgs); err != nil {
+			return nil, err
+		}
+		clusterArgs.RegistryID = p.Registry.ID
+		p.RegistryLoginServer = p.Registry.LoginServer
+	}
 	p.Cluster, err = components.NewCluster(ctx, "aks", clusterArgs)
 	if err != nil {
 		return nil, err

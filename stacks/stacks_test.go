@@ -178,6 +178,40 @@ func TestLoadConfigRules(t *testing.T) {
 		{"admin group GUID", map[string]string{"secure-aks:cluster": `{"adminGroupObjectIds": ["ops"]}`}, `secure-aks:cluster.adminGroupObjectIds[0] "ops": must be a GUID`},
 		{"authorized range", map[string]string{"secure-aks:cluster": `{"authorizedIpRanges": ["1.2.3.4/40"]}`}, `secure-aks:cluster.authorizedIpRanges[0] "1.2.3.4/40"`},
 		{"vault unknown key", map[string]string{"secure-aks:vault": `{"purgeProtect": true}`}, "secure-aks:vault.purgeProtect: unknown key"},
+		{"pool name underscore", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "user_1"}]}`}, "secure-aks:cluster.nodePools[0].name \"user_1\": must be 1-12 lowercase letters and digits, starting with a letter"},
+		{"pool name 13 characters", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "abcdefghijklm"}]}`}, "secure-aks:cluster.nodePools[0].name \"abcdefghijklm\": must be 1-12 lowercase"},
+		{"pool name system", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "system"}]}`}, "secure-aks:cluster.nodePools[0].name \"system\": is the system pool's name"},
+		{"pool min over max", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "minCount": 5, "maxCount": 3}]}`}, "secure-aks:cluster.nodePools[0].minCount 5: must not exceed MaxCount 3"},
+		{"pool duplicate", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps"}, {"name": "apps"}]}`}, "secure-aks:cluster.nodePools[1].name \"apps\": must not repeat cluster.nodePools[0]"},
+		{"pool count out of range", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "count": 1001}]}`}, "secure-aks:cluster.nodePools[0].count 1001: must be between 1 and 1000"},
+		{"pool count zero", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "count": 0}]}`}, "secure-aks:cluster.nodePools[0].count 0: must be between 1 and 1000"},
+		{"pool count with autoscaler", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "count": 2, "maxCount": 3}]}`}, "secure-aks:cluster.nodePools[0].count 2: must be unset when the autoscaler is on"},
+		{"pool min without max", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "minCount": 2}]}`}, "secure-aks:cluster.nodePools[0].maxCount 0: is required with MinCount"},
+		{"pool unknown key", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "vmSku": "x"}]}`}, "secure-aks:cluster.nodePools[0].vmSku: unknown key"},
+		{"pool wrong type", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "zones": "1"}]}`}, "secure-aks:cluster.nodePools[0].zones: got a JSON string, want a list"},
+		{"pool zone", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "zones": ["4"]}]}`}, "secure-aks:cluster.nodePools[0].zones[0] \"4\""},
+		{"pool ephemeral too small", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "vmSize": "Standard_D2ds_v5", "osDiskType": "Ephemeral"}]}`}, "secure-aks:cluster.nodePools[0].osDiskType \"Ephemeral\": needs a VM size whose local storage holds the 128 GiB OS disk: Standard_D2ds_v5 has 75 GiB"},
+		{"pool max pods", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "maxPods": 300}]}`}, "secure-aks:cluster.nodePools[0].maxPods 300: must be between 10 and 250"},
+		{"pool reserved label", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "labels": {"kubernetes.azure.com/mode": "x"}}]}`}, "secure-aks:cluster.nodePools[0].labels \"kubernetes.azure.com/mode\": must not use"},
+		{"pool taint", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "taints": ["gpu=true"]}]}`}, "secure-aks:cluster.nodePools[0].taints[0] \"gpu=true\": must be key=value:Effect"},
+		{"pool surge", map[string]string{"secure-aks:cluster": `{"nodePools": [{"name": "apps", "maxSurge": "0%"}]}`}, "secure-aks:cluster.nodePools[0].maxSurge \"0%\""},
+		{"system min over max", map[string]string{"secure-aks:cluster": `{"nodeMinCount": 4, "nodeMaxCount": 3}`}, "secure-aks:cluster.nodeMinCount 4: must not exceed MaxCount 3"},
+		{"system min zero", map[string]string{"secure-aks:cluster": `{"nodeMinCount": 0, "nodeMaxCount": 3}`}, "secure-aks:cluster.nodeMinCount 0: must be between 1 and 100"},
+		{"system count with autoscaler", map[string]string{"secure-aks:cluster": `{"nodeCount": 3, "nodeMaxCount": 5, "nodeMinCount": 2}`}, "secure-aks:cluster.nodeCount 3: must be unset when the autoscaler is on"},
+		{"window duration", map[string]string{"secure-aks:cluster": `{"maintenance": {"autoUpgrade": {"dayOfWeek": "Sunday", "startTime": "01:00", "durationHours": 2}}}`}, "secure-aks:cluster.maintenance.autoUpgrade.durationHours 2: must be between 4 and 24"},
+		{"window day", map[string]string{"secure-aks:cluster": `{"maintenance": {"nodeOs": {"dayOfWeek": "Sun", "startTime": "01:00"}}}`}, "secure-aks:cluster.maintenance.nodeOs.dayOfWeek \"Sun\": must be a day of the week"},
+		{"window start", map[string]string{"secure-aks:cluster": `{"maintenance": {"nodeOs": {"dayOfWeek": "Sunday", "startTime": "25:00"}}}`}, "secure-aks:cluster.maintenance.nodeOs.startTime \"25:00\""},
+		{"window offset", map[string]string{"secure-aks:cluster": `{"maintenance": {"nodeOs": {"dayOfWeek": "Sunday", "startTime": "01:00", "utcOffset": "+15:00"}}}`}, "secure-aks:cluster.maintenance.nodeOs.utcOffset \"+15:00\""},
+		{"container insights without logs", map[string]string{"secure-aks:cluster": `{"containerInsights": true}`}, "secure-aks:cluster.containerInsights true: needs secure-aks:logs.enabled true"},
+		{"defender without logs", map[string]string{"secure-aks:cluster": `{"defender": true}`}, "secure-aks:cluster.defender true: needs secure-aks:logs.enabled true"},
+		{"image cleaner interval", map[string]string{"secure-aks:cluster": `{"imageCleanerIntervalHours": 12}`}, "secure-aks:cluster.imageCleanerIntervalHours 12: must be between 24 and 2160"},
+		{"registry name", map[string]string{"secure-aks:registry": `{"enabled": true, "name": "my-registry"}`}, "secure-aks:registry.name \"my-registry\": must be 5-50 letters and digits"},
+		{"registry id form", map[string]string{"secure-aks:registry": `{"id": "crshared"}`}, "secure-aks:registry.id \"crshared\": must be a registry's resource ID"},
+		{"registry id with create keys", map[string]string{"secure-aks:registry": `{"id": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/crshared", "sku": "Premium"}`}, "names an existing registry: remove the keys that create one"},
+		{"registry keys without enabled", map[string]string{"secure-aks:registry": `{"sku": "Premium"}`}, "secure-aks:registry.enabled: is false, but other registry keys are set"},
+		{"registry unknown key", map[string]string{"secure-aks:registry": `{"enable": true}`}, "secure-aks:registry.enable: unknown key"},
+		{"registry private without network", map[string]string{"secure-aks:registry": `{"enabled": true, "private": true, "sku": "Premium"}`}, "secure-aks:registry.private true: needs secure-aks:network.enabled true"},
+		{"registry private not premium", map[string]string{"secure-aks:registry": `{"enabled": true, "private": true}`, "secure-aks:network": `{"enabled": true}`}, "secure-aks:registry.sku \"Standard\": must be Premium with a private endpoint"},
 		{"vault name", map[string]string{"secure-aks:vault": `{"name": "kv--x"}`}, `secure-aks:vault.name "kv--x": must not contain two hyphens in a row`},
 		{"vault sku", map[string]string{"secure-aks:vault": `{"sku": "gold"}`}, `secure-aks:vault.sku "gold"`},
 		{"retention zero", map[string]string{"secure-aks:vault": `{"softDeleteRetentionDays": 0}`}, "secure-aks:vault.softDeleteRetentionDays 0: must be between 7 and 90"},
@@ -487,8 +521,13 @@ func TestStackFiles(t *testing.T) {
 				if v, ok := kv.Input("properties.networkAcls.ipRules"); ok && len(v.([]any)) != 0 {
 					t.Errorf("prod: vault lets in IP ranges %v; it is reached through its private endpoint", v)
 				}
-				if len(plan.OfType(p.Resources, ":PrivateEndpoint")) != 1 {
-					t.Error("prod: no private endpoint for the vault")
+				groups := map[string]int{}
+				for _, e := range plan.OfType(p.Resources, ":PrivateEndpoint") {
+					g, _ := e.Input("privateLinkServiceConnections.0.groupIds.0")
+					groups[fmt.Sprint(g)]++
+				}
+				if groups["vault"] != 1 || groups["registry"] != 1 || len(groups) != 2 {
+					t.Errorf("prod: private endpoints by group %v, want one for the vault and one for the registry", groups)
 				}
 			}
 
@@ -505,9 +544,9 @@ func TestStackFiles(t *testing.T) {
 				OutputClusterName:        mc.State["name"].StringValue(),
 				OutputVaultID:            kv.ID,
 				OutputVaultName:          kv.State["name"].StringValue(),
-				OutputTenantID:           inputAt(t, kv, "properties.tenantId"),
-				OutputLocation:           inputAt(t, mc, "location"),
-				OutputVaultAuthorization: map[bool]string{true: "RBAC", false: "AccessPolicy"}[inputAt(t, kv, "properties.enableRbacAuthorization") == true],
+				OutputTenantID:           plantest.MustInput(t, kv, "properties.tenantId"),
+				OutputLocation:           plantest.MustInput(t, mc, "location"),
+				OutputVaultAuthorization: map[bool]string{true: "RBAC", false: "AccessPolicy"}[plantest.MustInput(t, kv, "properties.enableRbacAuthorization") == true],
 			} {
 				if p.Outputs[name] != wantValue {
 					t.Errorf("output %s = %v, want %v", name, p.Outputs[name], wantValue)
@@ -661,16 +700,6 @@ func loadStackText(t *testing.T, stack, text string) plan.StackConfig {
 		t.Fatal(err)
 	}
 	return cfg
-}
-
-// inputAt returns r's input at path, or fails.
-func inputAt(t *testing.T, r plan.Resource, path string) any {
-	t.Helper()
-	v, ok := r.Input(path)
-	if !ok {
-		t.Fatalf("%s %s: no input %s", r.Type, r.Name, path)
-	}
-	return v
 }
 
 // hasPermission says whether an access policy grants perm, such as

@@ -52,8 +52,18 @@ type ObjectConfig struct {
 	Existing bool `json:"existing"`
 }
 
-// SampleImage is the image of the walkthrough's reader.
+// SampleImage is the image of the walkthrough's reader. With a registry
+// (secure-aks:registry) the sample pulls it from there, as
+// REGISTRY.azurecr.io/busybox:1.36: import it first with `az acr import`.
 const SampleImage = "busybox:1.36"
+
+// sampleImage is SampleImage, from the stack's registry when it has one.
+func (p *Platform) sampleImage() pulumi.StringInput {
+	if p.RegistryLoginServer == nil {
+		return pulumi.String(SampleImage)
+	}
+	return pulumi.Sprintf("%s/%s", p.RegistryLoginServer, SampleImage)
+}
 
 // SampleReadyTimeout is how long `pulumi up` waits for the sample
 // Deployment to become ready: the 10 minutes a new role assignment may take
@@ -322,8 +332,11 @@ func deployNamespaces(ctx *pulumi.Context, cfg *Config, p *Platform) (map[string
 // as the service account, carries the webhook's label on its pod template,
 // and mounts the secrets read-only at /mnt/secrets-store. It waits for the
 // identity's service account (the webhook reads its annotation when the pod
-// is created), credentials and grants, for the class, and for the vault
-// secrets it mounts: a mount of a secret not yet written fails.
+// is created), credentials and grants, for the class, for the vault
+// secrets it mounts (a mount of a secret not yet written fails), and for
+// what the cluster gives pods (Cluster.Ready): its user pools, where the pod
+// runs once the system pool is tainted, and the kubelet's registry grant,
+// with which it pulls the image.
 func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *components.WorkloadIdentity, mount *components.SecretMount) (*appsv1.Deployment, error) {
 	selector := pulumi.StringMap{"app": pulumi.String(w.Name)}
 	podLabels := pulumi.StringMap{"app": pulumi.String(w.Name)}
@@ -354,7 +367,7 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 					},
 					Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 						Name:    pulumi.String("busybox"),
-						Image:   pulumi.String(SampleImage),
+						Image:   p.sampleImage(),
 						Command: pulumi.ToStringArray([]string{"sh", "-c", "while true; do sleep 3600; done"}),
 						VolumeMounts: corev1.VolumeMountArray{
 							mount.VolumeMount(""),
@@ -375,7 +388,7 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 				},
 			},
 		},
-	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(append(wi.Ready(), mount.Class), p.Vault.Secrets(w.objectNames()...)...)),
+	}, pulumi.Provider(p.Cluster.KubernetesProvider), pulumi.DependsOn(append(append(append(wi.Ready(), mount.Class), p.Cluster.Ready()...), p.Vault.Secrets(w.objectNames()...)...)),
 		// pulumi-kubernetes waits 10 minutes for a Deployment to become
 		// ready (docs/azure-facts.md#pulumi-specifics). On the first up the pod's vault grant is minutes old: a role
 		// assignment takes up to 10 minutes to reach Key Vault

@@ -205,7 +205,25 @@ func checkWorkloadWiring(t *testing.T, rs []plan.Resource, w WorkloadConfig, wan
 	wantInput(t, d, "spec.template.spec.volumes.0.csi.driver", components.CSIDriver)
 	wantInput(t, d, "spec.template.spec.volumes.0.csi.readOnly", true)
 	wantInput(t, d, "spec.template.spec.volumes.0.csi.volumeAttributes.secretProviderClass", w.Name)
-	wantInput(t, d, "spec.template.spec.containers.0.image", SampleImage)
+	// The image comes from the registry the kubelet may pull from, when the
+	// stack has one, and the sample waits for that grant and for the user
+	// pools it runs on.
+	image := SampleImage
+	for _, ra := range plan.OfType(rs, ":RoleAssignment") {
+		if strings.HasSuffix(inputString(t, ra, "roleDefinitionId"), "/"+components.RoleAcrPull) {
+			registry := inputString(t, ra, "scope")
+			image = strings.ToLower(registry[strings.LastIndex(registry, "/")+1:]) + ".azurecr.io/" + SampleImage
+			if !slices.Contains(d.DependsOn, ra.URN) {
+				t.Errorf("the sample does not wait for the kubelet's AcrPull %s", ra.Name)
+			}
+		}
+	}
+	for _, pool := range plan.OfType(rs, ":AgentPool") {
+		if !slices.Contains(d.DependsOn, pool.URN) {
+			t.Errorf("the sample does not wait for the user pool %s", pool.Name)
+		}
+	}
+	wantInput(t, d, "spec.template.spec.containers.0.image", image)
 	wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.mountPath", "/mnt/secrets-store")
 	wantInput(t, d, "spec.template.spec.containers.0.volumeMounts.0.readOnly", true)
 	for _, dep := range []string{sa.URN, spc.URN} {

@@ -21,12 +21,16 @@ import (
 const appStackDir = "../../examples/app-stack"
 
 // planAppStack plans the example app stack's dev stack offline, its
-// StackReference answered with the given outputs of the platform.
-func planAppStack(t *testing.T, platformOutputs resource.PropertyMap) (*plan.Plan, error) {
+// StackReference answered with the given outputs of the platform, with
+// extra configuration values over the stack file's.
+func planAppStack(t *testing.T, platformOutputs resource.PropertyMap, extra ...string) (*plan.Plan, error) {
 	t.Helper()
 	cfg, err := plan.LoadStackFile(appStackDir + "/Pulumi.dev.yaml")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(extra); i += 2 {
+		cfg.Values[cfg.Project+":"+extra[i]] = extra[i+1]
 	}
 	ref := cfg.Values[cfg.Project+":platformStack"]
 	p, _, err := plan.Run(cfg.Project, "dev", cfg, func(export func(string, pulumi.Input)) pulumi.RunFunc {
@@ -152,5 +156,32 @@ func TestAppStackOnAnOlderPlatform(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+}
+
+// TestAppStackChoosesItsNodePool: the app stack's nodeSelector and
+// tolerations reach its pod template as the Kubernetes fields, and a bad
+// toleration is one message naming the key and the entry.
+func TestAppStackChoosesItsNodePool(t *testing.T) {
+	outputs := platformDev(t).RawOutputs
+	p, err := planAppStack(t, outputs, "nodeSelector", `{"workload":"apps"}`, "tolerations", `["dedicated=orders:NoSchedule"]`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := plan.Find(p.Resources, "apps/v1:Deployment", app.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := d.Input("spec.template.spec.nodeSelector"); fmt.Sprint(got) != "map[workload:apps]" {
+		t.Errorf("nodeSelector %v, want map[workload:apps]", got)
+	}
+	want := map[string]any{"key": "dedicated", "operator": "Equal", "value": "orders", "effect": "NoSchedule"}
+	if got, _ := d.Input("spec.template.spec.tolerations"); fmt.Sprint(got) != fmt.Sprint([]any{want}) {
+		t.Errorf("tolerations %v, want [%v]", got, want)
+	}
+
+	_, err = planAppStack(t, outputs, "tolerations", `["dedicated=orders"]`)
+	if err == nil || !strings.Contains(err.Error(), `secure-aks-orders:tolerations[0] "dedicated=orders": must be key=value:Effect`) {
+		t.Errorf("a toleration without an effect: %v", err)
 	}
 }

@@ -99,33 +99,44 @@ func TestDayTwoDiffs(t *testing.T) {
 		name, golden, typ, resource, path string
 		// value is the new value; nil removes the input.
 		value any
-		// want are lines the diff must hold.
-		want []string
+		// want are lines the diff must hold; notWant, lines it must not.
+		want, notWant []string
 	}{
 		{"network policy replaces the cluster", "dev", ":ManagedCluster", "aks", "networkProfile.networkPolicy", "azure",
-			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.networkPolicy: cilium → azure   [replaces: azure-native v2.90 marks the whole networkProfile force-new"}},
+			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.networkPolicy: cilium → azure   [replaces: azure-native v2.90 marks the whole networkProfile force-new"}, nil},
 		{"service CIDR replaces the cluster", "dev", ":ManagedCluster", "aks", "networkProfile.serviceCidr", "10.1.0.0/16",
-			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.serviceCidr: 10.0.0.0/16 → 10.1.0.0/16   [replaces:"}},
+			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.serviceCidr: 10.0.0.0/16 → 10.1.0.0/16   [replaces:"}, nil},
 		{"outbound type replaces the cluster", "dev", ":ManagedCluster", "aks", "networkProfile.outboundType", "userDefinedRouting",
-			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.outboundType: loadBalancer → userDefinedRouting   [replaces:"}},
+			[]string{"+- azure-native:containerservice/v20241001:ManagedCluster aks (replace)", "~ networkProfile.outboundType: loadBalancer → userDefinedRouting   [replaces:"}, nil},
 		{"the endpoint's subnet replaces it, and the vault's lock refuses the delete", "prod", ":PrivateEndpoint", "vault-endpoint", "subnet.id", "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-secure-aks-prod/providers/Microsoft.Network/virtualNetworks/other/subnets/endpoints",
 			[]string{"+- azure-native:network/v20240501:PrivateEndpoint vault-endpoint (replace)", "[replaces: azure-native's forceNewMap: an endpoint cannot change subnet",
 				"! refused while the CanNotDelete lock vault-lock on azure-native:keyvault:Vault::vault: deleting a private endpoint deletes the target's private endpoint connection",
-				"Remove the lock in an `up` of its own, then make this change, then put the lock back"}},
+				"Remove the lock in an `up` of its own, then make this change, then put the lock back"}, nil},
 		{"vault location is refused by Azure", "prod", "keyvault:Vault", "vault", "location", "westeurope",
-			[]string{"~ azure-native:keyvault:Vault vault (update)", "~ location: eastus → westeurope   [refused by Azure in place:", "1 refused by Azure or a lock"}},
+			[]string{"~ azure-native:keyvault:Vault vault (update)", "~ location: eastus → westeurope   [refused by Azure in place:", "1 refused by Azure or a lock"}, nil},
 		{"purge protection off is refused by Azure", "prod", "keyvault:Vault", "vault", "properties.enablePurgeProtection", nil,
-			[]string{"~ azure-native:keyvault:Vault vault (update)", "- properties.enablePurgeProtection = true   [refused by Azure in place:"}},
+			[]string{"~ azure-native:keyvault:Vault vault (update)", "- properties.enablePurgeProtection = true   [refused by Azure in place:"}, nil},
 		{"principal type alone updates in place", "dev", ":RoleAssignment", "secret-reader-vault-secrets-user", "principalType", "User",
-			[]string{"~ azure-native:authorization/v20220401:RoleAssignment secret-reader-vault-secrets-user (update)", "~ principalType: ServicePrincipal → User\n"}},
+			[]string{"~ azure-native:authorization/v20220401:RoleAssignment secret-reader-vault-secrets-user (update)", "~ principalType: ServicePrincipal → User\n"}, nil},
 		{"a new cluster identifier replaces the provider and every object under it", "dev", "pulumi:providers:kubernetes", "aks-k8s", "clusterIdentifier", "another-cluster",
 			[]string{"+- pulumi:providers:kubernetes aks-k8s (replace)", "[replaces: a new clusterIdentifier replaces the provider",
 				"+- kubernetes:core/v1:ServiceAccount secret-reader-sa (replace)", "+- kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass secret-reader (replace)",
-				"+- kubernetes:apps/v1:Deployment secret-reader-sample (replace)", "[replaces: the engine replaces every resource whose provider is replaced"}},
+				"+- kubernetes:apps/v1:Deployment secret-reader-sample (replace)", "[replaces: the engine replaces every resource whose provider is replaced"}, nil},
 		{"a DNS link's zone replaces it", "prod", ":VirtualNetworkLink", "vnet-vault-dns-link", "privateZoneName", "privatelink.other.azure.net",
-			[]string{"+- azure-native:network/v20240601:VirtualNetworkLink vnet-vault-dns-link (replace)", "~ privateZoneName: privatelink.vaultcore.azure.net → privatelink.other.azure.net   [replaces: URL path parameter"}},
+			[]string{"+- azure-native:network/v20240601:VirtualNetworkLink vnet-vault-dns-link (replace)", "~ privateZoneName: privatelink.vaultcore.azure.net → privatelink.other.azure.net   [replaces: URL path parameter"}, nil},
 		{"a DNS zone group's endpoint replaces it", "prod", ":PrivateDnsZoneGroup", "vault-endpoint-dns", "privateEndpointName", "other-endpoint",
-			[]string{"+- azure-native:network/v20240501:PrivateDnsZoneGroup vault-endpoint-dns (replace)", "[replaces: URL path parameter"}},
+			[]string{"+- azure-native:network/v20240501:PrivateDnsZoneGroup vault-endpoint-dns (replace)", "[replaces: URL path parameter"}, nil},
+		{"a user pool's VM size replaces the pool", "prod", ":AgentPool", "aks-pool-apps", "vmSize", "Standard_D8ds_v5",
+			[]string{"+- azure-native:containerservice/v20241001:AgentPool aks-pool-apps (replace)", "~ vmSize: Standard_D4ds_v5 → Standard_D8ds_v5   [replaces: "},
+			[]string{"ManagedCluster aks ("}},
+		{"a user pool's zones are refused by Azure", "prod", ":AgentPool", "aks-pool-apps", "availabilityZones", []any{"1", "2"},
+			[]string{"~ azure-native:containerservice/v20241001:AgentPool aks-pool-apps (update)", "[refused by Azure in place: "}, nil},
+		{"an autoscaled pool's count is the autoscaler's", "prod", ":AgentPool", "aks-pool-apps", "count", 7,
+			nil, []string{"AgentPool aks-pool-apps ("}},
+		{"a maintenance window moves in place", "prod", ":MaintenanceConfiguration", "aks-auto-upgrade-window", "maintenanceWindow.startTime", "03:00",
+			[]string{"~ azure-native:containerservice/v20241001:MaintenanceConfiguration aks-auto-upgrade-window (update)", "~ maintenanceWindow.startTime: 01:00 → 03:00\n"}, nil},
+		{"the registry's name replaces it, and its protect refuses that", "prod", ":Registry", "registry", "registryName", "crother12345",
+			[]string{"+- azure-native:containerregistry/v20230701:Registry registry (replace)", "[replaces: URL path parameter"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -164,6 +175,11 @@ func TestDayTwoDiffs(t *testing.T) {
 			for _, want := range tt.want {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("diff lacks %q:\n%s", want, out.String())
+				}
+			}
+			for _, notWant := range tt.notWant {
+				if strings.Contains(out.String(), notWant) {
+					t.Errorf("diff holds %q:\n%s", notWant, out.String())
 				}
 			}
 		})

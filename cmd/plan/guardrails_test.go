@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -100,15 +101,29 @@ var fixtures = map[string]fixture{
 	"AKS-PROTECT": {"prod", func(t *testing.T, p *plan.Plan) {
 		mustResource(t, p, ":ManagedCluster", "aks").Protect = false
 	}},
-	"KV-RBAC":             {"prod", setInput("keyvault:Vault", "vault", "properties.enableRbacAuthorization", false)},
-	"KV-SOFT-DELETE":      {"prod", setInput("keyvault:Vault", "vault", "properties.enableSoftDelete", false)},
-	"KV-PURGE-PROTECTION": {"prod", setInput("keyvault:Vault", "vault", "properties.enablePurgeProtection", nil)},
-	"KV-RETENTION":        {"prod", setInput("keyvault:Vault", "vault", "properties.softDeleteRetentionInDays", 30)},
-	"KV-PUBLIC-ACCESS":    {"prod", setInput("keyvault:Vault", "vault", "properties.publicNetworkAccess", "Enabled")},
-	"KV-FIREWALL":         {"prod", setInput("keyvault:Vault", "vault", "properties.networkAcls.defaultAction", "Allow")},
+	"AKS-SYSTEM-POOL-TAINT":   {"prod", setInput(":ManagedCluster", "aks", "agentPoolProfiles[0].nodeTaints", nil)},
+	"AKS-AUTOSCALER-BOUNDS":   {"staging", setInput(":AgentPool", "aks-pool-apps", "minCount", 5)},
+	"AKS-AUTOSCALER":          {"prod", setInput(":AgentPool", "aks-pool-apps", "enableAutoScaling", false)},
+	"AKS-ZONES":               {"prod", setInput(":AgentPool", "aks-pool-apps", "availabilityZones", []any{"1"})},
+	"AKS-SURGE":               {"dev", setInput(":ManagedCluster", "aks", "agentPoolProfiles[0].upgradeSettings", nil)},
+	"AKS-MAINTENANCE-WINDOWS": {"prod", setInput(":MaintenanceConfiguration", "aks-node-os-upgrade-window", "maintenanceWindow.durationHours", 2)},
+	"AKS-CONTAINER-INSIGHTS":  {"prod", setInput(":ManagedCluster", "aks", "addonProfiles.omsagent.config.useAADAuth", "false")},
+	"AKS-IMAGE-CLEANER":       {"dev", setInput(":ManagedCluster", "aks", "securityProfile.imageCleaner.enabled", false)},
+	"AKS-DEFENDER":            {"prod", setInput(":ManagedCluster", "aks", "securityProfile.defender", nil)},
+	"ACR-ADMIN-OFF":           {"prod", setInput(":Registry", "registry", "adminUserEnabled", true)},
+	"ACR-PRIVATE":             {"prod", setInput(":Registry", "registry", "publicNetworkAccess", "Enabled")},
+	"ACR-PULL-KUBELET-ONLY":   {"staging", setInput(":RoleAssignment", "aks-kubelet-acr-pull", "principalId", "00000000-0000-4000-8000-0000000000bb")},
+	"KV-RBAC":                 {"prod", setInput("keyvault:Vault", "vault", "properties.enableRbacAuthorization", false)},
+	"KV-SOFT-DELETE":          {"prod", setInput("keyvault:Vault", "vault", "properties.enableSoftDelete", false)},
+	"KV-PURGE-PROTECTION":     {"prod", setInput("keyvault:Vault", "vault", "properties.enablePurgeProtection", nil)},
+	"KV-RETENTION":            {"prod", setInput("keyvault:Vault", "vault", "properties.softDeleteRetentionInDays", 30)},
+	"KV-PUBLIC-ACCESS":        {"prod", setInput("keyvault:Vault", "vault", "properties.publicNetworkAccess", "Enabled")},
+	"KV-FIREWALL":             {"prod", setInput("keyvault:Vault", "vault", "properties.networkAcls.defaultAction", "Allow")},
 	"KV-PRIVATE-ENDPOINT": {"prod", func(t *testing.T, p *plan.Plan) {
 		mustResource(t, p, ":PrivateDnsZoneGroup", "vault-endpoint-dns")
-		p.Resources = slices.DeleteFunc(p.Resources, func(r plan.Resource) bool { return strings.HasSuffix(r.Type, ":PrivateDnsZoneGroup") })
+		p.Resources = slices.DeleteFunc(p.Resources, func(r plan.Resource) bool {
+			return strings.HasSuffix(r.Type, ":PrivateDnsZoneGroup") && r.Name == "vault-endpoint-dns"
+		})
 	}},
 	"KV-AUDIT-LOGS":  {"prod", setInput(":DiagnosticSetting", "vault-diagnostics", "logs[0].enabled", false)},
 	"KV-DELETE-LOCK": {"prod", setInput(":ManagementLockByScope", "vault-lock", "level", "NotSpecified")},
@@ -170,17 +185,85 @@ func TestEveryRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
 }
 
 // livePlan plans a stack file in memory, with the recorder's IDs and states.
+// Each stack is planned once per test binary; every caller gets its own
+// copy, whose inputs, options and resource list it may change.
 func livePlan(t *testing.T, stack string) *plan.Plan {
 	t.Helper()
-	cfg, err := plan.LoadStackFile("../../Pulumi." + stack + ".yaml")
-	if err != nil {
-		t.Fatal(err)
+	once, _ := livePlans.LoadOrStore(stack, &livePlanOnce{})
+	lp := once.(*livePlanOnce)
+	lp.once.Do(func() {
+		cfg, err := plan.LoadStackFile("../../Pulumi." + stack + ".yaml")
+		if err == nil {
+			lp.plan, _, err = planConfig(stack, cfg)
+		}
+		lp.err = err
+	})
+	if lp.err != nil {
+		t.Fatal(lp.err)
 	}
-	p, _, err := planConfig(stack, cfg)
-	if err != nil {
-		t.Fatal(err)
+	p := *lp.plan
+	p.Resources = slices.Clone(lp.plan.Resources)
+	for i := range p.Resources {
+		r := &p.Resources[i]
+		r.RawInputs = deepCopy(resource.NewProperty(r.RawInputs)).ObjectValue()
+		r.State = deepCopy(resource.NewProperty(r.State)).ObjectValue()
+		r.Inputs, _ = deepCopyAny(r.Inputs).(map[string]any)
+		r.DependsOn = slices.Clone(r.DependsOn)
 	}
-	return p
+	return &p
+}
+
+// deepCopyAny copies a JSON-shaped value and everything under it.
+func deepCopyAny(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]any, len(v))
+		for k, e := range v {
+			m[k] = deepCopyAny(e)
+		}
+		return m
+	case []any:
+		a := make([]any, len(v))
+		for i, e := range v {
+			a[i] = deepCopyAny(e)
+		}
+		return a
+	}
+	return v
+}
+
+type livePlanOnce struct {
+	once sync.Once
+	plan *plan.Plan
+	err  error
+}
+
+var livePlans sync.Map
+
+// deepCopy copies a property value and everything under it.
+func deepCopy(v resource.PropertyValue) resource.PropertyValue {
+	switch {
+	case v.IsObject():
+		m := resource.PropertyMap{}
+		for k, e := range v.ObjectValue() {
+			m[k] = deepCopy(e)
+		}
+		return resource.NewProperty(m)
+	case v.IsArray():
+		a := make([]resource.PropertyValue, len(v.ArrayValue()))
+		for i, e := range v.ArrayValue() {
+			a[i] = deepCopy(e)
+		}
+		return resource.NewProperty(a)
+	case v.IsSecret():
+		return resource.MakeSecret(deepCopy(v.SecretValue().Element))
+	case v.IsOutput():
+		o := v.OutputValue()
+		o.Element = deepCopy(o.Element)
+		o.Dependencies = slices.Clone(o.Dependencies)
+		return resource.NewProperty(o)
+	}
+	return v
 }
 
 // TestGuardrailsDocListsEveryRule holds docs/guardrails.md to the code: one
@@ -213,10 +296,13 @@ func TestGuardrailsDocListsEveryRule(t *testing.T) {
 	}
 }
 
-// TestPrivatePathBesideTheCluster: in prod, the private endpoint, its DNS
-// zone, link and zone group, and the logs are created beside the cluster,
-// not before it; in front of the cluster stand only the resource group, the
-// VNet (or the cluster's identity) and the subnet grant.
+// TestPrivatePathBesideTheCluster: in prod, the private endpoints, their
+// DNS zones, links and zone groups, the diagnostic settings, the registry,
+// the user pools, the maintenance windows and Container Insights' rule are
+// created beside the cluster, not before it; in front of the cluster stand
+// only the resource group, the VNet (or the cluster's identity) and the
+// subnet grant, and the Log Analytics workspace, which the Container
+// Insights and Defender add-ons need to exist when they are enabled.
 func TestPrivatePathBesideTheCluster(t *testing.T) {
 	p := livePlan(t, "prod")
 	byURN := map[string]plan.Resource{}
@@ -237,7 +323,8 @@ func TestPrivatePathBesideTheCluster(t *testing.T) {
 		}
 	}
 	walk(cluster)
-	for _, typ := range []string{":PrivateEndpoint", ":PrivateZone", ":VirtualNetworkLink", ":PrivateDnsZoneGroup", ":Workspace", ":DiagnosticSetting", "keyvault:Vault"} {
+	for _, typ := range []string{":PrivateEndpoint", ":PrivateZone", ":VirtualNetworkLink", ":PrivateDnsZoneGroup", ":DiagnosticSetting", "keyvault:Vault",
+		":Registry", ":AgentPool", ":MaintenanceConfiguration", ":DataCollectionRule", ":DataCollectionRuleAssociation"} {
 		if len(plan.OfType(p.Resources, typ)) == 0 {
 			t.Errorf("prod has no %s: the check would check nothing", typ)
 		}
@@ -257,7 +344,7 @@ func TestPrivatePathBesideTheCluster(t *testing.T) {
 		for _, r := range chain {
 			names = append(names, plan.ShortURN(r.URN))
 		}
-		t.Errorf("%d resources one after another up to the cluster, want at most 4 (group, VNet, subnet grant, cluster): %v", len(chain), names)
+		t.Errorf("%d resources one after another up to the cluster, want at most 4 (group, VNet, subnet grant, cluster; or group, workspace, cluster): %v", len(chain), names)
 	}
 }
 

@@ -63,6 +63,7 @@ func TestGoldenPlans(t *testing.T) {
 					Inputs                            map[string]any
 					DependsOn                         []string
 					ReplaceOnChanges                  []string
+					IgnoreChanges                     []string
 					Aliases                           []string
 					RetainOnDelete                    bool
 					Protect                           bool
@@ -513,8 +514,8 @@ func TestRefusedChangesMarkedInProd(t *testing.T) {
 	}{
 		{"soft-delete retention", `(?s)secure-aks:profile: production(.*)softDeleteRetentionDays: \d+`, "secure-aks:profile: standard${1}softDeleteRetentionDays: 30",
 			"~ properties.softDeleteRetentionInDays: 90 → 30   [refused by Azure in place: " + refusedWhy(t, "azure-native:keyvault:Vault", "properties.softDeleteRetentionInDays")},
-		{"availability zones", `availabilityZones: \[[^\]]*\]`, `availabilityZones: ["1", "2"]`,
-			"[refused by Azure in place: " + refusedWhy(t, "azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[*].availabilityZones")},
+		{"system pool VM size", `nodeVmSize: Standard_D4s_v5`, `nodeVmSize: Standard_D8s_v5`,
+			"[refused by Azure in place: " + refusedWhy(t, "azure-native:containerservice/v20241001:ManagedCluster", "agentPoolProfiles[*].vmSize")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -579,6 +580,16 @@ func TestProductionRefusesBrokenGuardrails(t *testing.T) {
 			[]string{"secure-aks:vault.softDeleteRetentionDays: breaks guardrail KV-RETENTION"}},
 		{"a synced secret", `syncSecret: false`, "syncSecret: true",
 			[]string{"secure-aks:workloads[0].syncSecret: breaks guardrail SPC-NO-SYNC"}},
+		{"no node OS window", "      nodeOs:\n        dayOfWeek: Saturday\n        startTime: \"01:00\"\n        durationHours: 4\n        utcOffset: \"+00:00\"\n", "",
+			[]string{"secure-aks:cluster.maintenance: breaks guardrail AKS-MAINTENANCE-WINDOWS"}},
+		{"Defender off", `defender: true `, "defender: false ",
+			[]string{"secure-aks:cluster.defender: breaks guardrail AKS-DEFENDER"}},
+		{"Container Insights off", `containerInsights: true `, "containerInsights: false ",
+			[]string{"secure-aks:cluster.containerInsights: breaks guardrail AKS-CONTAINER-INSIGHTS"}},
+		{"a public registry", "    sku: Premium\n    private: true\n", "    sku: Premium\n",
+			[]string{"secure-aks:registry.private: breaks guardrail ACR-PRIVATE"}},
+		{"a fixed system pool", "    nodeMinCount: 3\n    nodeMaxCount: 5\n", "    nodeCount: 3\n",
+			[]string{"secure-aks:cluster.nodeMaxCount: breaks guardrail AKS-AUTOSCALER"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

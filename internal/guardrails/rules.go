@@ -28,6 +28,11 @@ const (
 	typeServiceAccount   = "kubernetes:core/v1:ServiceAccount"
 	typeK8sProvider      = "pulumi:providers:kubernetes"
 	typeStackReference   = "pulumi:pulumi:StackReference"
+	typeAgentPool        = ":AgentPool"
+	typeMaintenance      = ":MaintenanceConfiguration"
+	typeRegistry         = "containerregistry/v20230701:Registry"
+	typeDCR              = ":DataCollectionRule"
+	typeDCRAssociation   = ":DataCollectionRuleAssociation"
 	typeApplication      = "azuread:index/application:Application"
 	typeServicePrincipal = "azuread:index/servicePrincipal:ServicePrincipal"
 	// platformIssuerOutput is the platform's issuer output
@@ -43,6 +48,7 @@ const (
 	roleCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
 	roleCryptoUser      = "12338af0-0e69-4776-bea7-57ae8d297424"
 	roleSecretsOfficer  = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+	roleAcrPull         = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 	// federationAudience is Entra's token-exchange audience.
 	federationAudience = "api://AzureADTokenExchange"
 	// maxCredentials is Azure's limit of federated credentials per identity.
@@ -129,6 +135,92 @@ var Rules = []Rule{
 		}},
 	{ID: "AKS-PROTECT", Production: true, Title: "the cluster is protected in Pulumi", Type: typeCluster, Key: "cluster.protect",
 		Check: protected},
+	{ID: "AKS-SYSTEM-POOL-TAINT", Title: "the system pool is tainted for system pods when user pools exist", Type: typeCluster, Key: "cluster.nodePools",
+		Check: systemPoolTainted},
+	{ID: "AKS-AUTOSCALER-BOUNDS", Title: "autoscaled pools have sound bounds", Type: typeCluster, Key: "cluster.nodePools",
+		Check: eachPool(func(pool pool) string {
+			if !pool.autoscaled() {
+				return ""
+			}
+			lo, hi := pool.num("minCount"), pool.num("maxCount")
+			switch {
+			case hi < 1 || lo > hi:
+				return fmt.Sprintf("minCount %v and maxCount %v: want 0 <= minCount <= maxCount and maxCount >= 1", lo, hi)
+			case pool.system() && lo < 1:
+				return fmt.Sprintf("minCount %v: a system pool keeps at least one node", lo)
+			}
+			return ""
+		})},
+	{ID: "AKS-AUTOSCALER", Production: true, Title: "every pool autoscales, the system pool from at least 2 nodes", Type: typeCluster, Key: "cluster.nodeMaxCount",
+		Check: eachPool(func(pool pool) string {
+			switch {
+			case !pool.autoscaled():
+				return "has a fixed node count: the cluster autoscaler is off"
+			case pool.system() && pool.num("minCount") < 2:
+				return fmt.Sprintf("minCount %v: one node's loss takes the system pods down", pool.num("minCount"))
+			}
+			return ""
+		})},
+	{ID: "AKS-ZONES", Production: true, Title: "every pool spans three availability zones", Type: typeCluster, Key: "cluster.availabilityZones",
+		Check: eachPool(func(pool pool) string {
+			zones := map[any]bool{}
+			for _, z := range pool.list("availabilityZones") {
+				zones[z] = true
+			}
+			if len(zones) < 3 {
+				return fmt.Sprintf("spans %d availability zone(s), want 3", len(zones))
+			}
+			return ""
+		})},
+	{ID: "AKS-SURGE", Title: "every pool sets its upgrade surge", Type: typeCluster, Key: "cluster.nodeMaxSurge",
+		Check: eachPool(func(pool pool) string {
+			if pool.str("upgradeSettings.maxSurge") == "" {
+				return "no upgradeSettings.maxSurge: upgrades take AKS's default surge"
+			}
+			return ""
+		})},
+	{ID: "AKS-MAINTENANCE-WINDOWS", Production: true, Title: "each auto-upgrade channel has its maintenance window", Type: typeCluster, Key: "cluster.maintenance",
+		Check: maintenanceWindows},
+	{ID: "AKS-CONTAINER-INSIGHTS", Production: true, Title: "Container Insights with managed-identity authentication and its data collection rule", Type: typeCluster, Key: "cluster.containerInsights",
+		Check: containerInsights},
+	{ID: "AKS-IMAGE-CLEANER", Title: "the image cleaner removes unused vulnerable images", Type: typeCluster, Key: "cluster.imageCleaner",
+		Check: want(isTrue, "securityProfile.imageCleaner.enabled", "the image cleaner is off")},
+	{ID: "AKS-DEFENDER", Production: true, Title: "Defender for Containers' sensor reports to a workspace", Type: typeCluster, Key: "cluster.defender",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if !isTrue(r, "securityProfile.defender.securityMonitoring.enabled") || str(r, "securityProfile.defender.logAnalyticsWorkspaceResourceId") == "" {
+				return "Defender's security monitoring is off"
+			}
+			return ""
+		}},
+
+	// The container registry.
+	{ID: "ACR-ADMIN-OFF", Title: "the registry's admin user and anonymous pull are off", Type: typeRegistry, Key: "registry.enabled",
+		Check: func(_ *Plan, r plan.Resource) string {
+			if in(r, "adminUserEnabled") != false {
+				return "the admin user is on (or unset): a shared password pulls and pushes every image"
+			}
+			if isTrue(r, "anonymousPullEnabled") {
+				return "anonymous pull is on"
+			}
+			return ""
+		}},
+	{ID: "ACR-PRIVATE", Production: true, Title: "the registry is closed to the public network and has a private endpoint", Type: typeRegistry, Key: "registry.private",
+		Check: func(p *Plan, r plan.Resource) string {
+			if a := str(r, "publicNetworkAccess"); a != "Disabled" {
+				return fmt.Sprintf("public network access %q", a)
+			}
+			return p.privateEndpointOf(r, "registry")
+		}},
+	{ID: "ACR-PULL-KUBELET-ONLY", Title: "AcrPull goes to the cluster's kubelet identity only", Type: typeRoleAssignment,
+		Check: func(p *Plan, r plan.Resource) string {
+			if !strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+roleAcrPull) {
+				return ""
+			}
+			if !slices.Contains(p.kubeletObjectIDs(), str(r, "principalId")) {
+				return fmt.Sprintf("grants AcrPull to %s, not a cluster's kubelet identity", str(r, "principalId"))
+			}
+			return ""
+		}},
 
 	// The vault.
 	{ID: "KV-RBAC", Production: true, Title: "Azure RBAC authorization", Type: typeVault, Key: "vault.rbacAuthorization",
@@ -159,20 +251,7 @@ var Rules = []Rule{
 			return ""
 		}},
 	{ID: "KV-PRIVATE-ENDPOINT", Production: true, Title: "a private endpoint with its private DNS zone", Type: typeVault, Key: "network.enabled",
-		Check: func(p *Plan, r plan.Resource) string {
-			for _, e := range plan.OfType(p.Resources, typeEndpoint) {
-				for i := range list(e, "privateLinkServiceConnections") {
-					at := fmt.Sprintf("privateLinkServiceConnections.%d.", i)
-					if sameID(str(e, at+"privateLinkServiceId"), r.ID) && slices.Contains(list(e, at+"groupIds"), any("vault")) {
-						if p.hasZoneGroup(e) {
-							return ""
-						}
-						return "its private endpoint has no DNS zone group: nodes would not resolve it privately"
-					}
-				}
-			}
-			return "no private endpoint (group vault)"
-		}},
+		Check: func(p *Plan, r plan.Resource) string { return p.privateEndpointOf(r, "vault") }},
 	{ID: "KV-AUDIT-LOGS", Production: true, Title: "audit logs go to Log Analytics", Type: typeVault, Key: "logs.enabled",
 		Check: func(p *Plan, r plan.Resource) string {
 			if !p.logged(r, "audit") && !p.logged(r, "allLogs") && !p.logged(r, "AuditEvent") {
@@ -377,6 +456,23 @@ func (p *Plan) logged(r plan.Resource, category string) bool {
 		}
 	}
 	return false
+}
+
+// privateEndpointOf checks that a private endpoint connects to r with the
+// private-link group, and has a DNS zone group.
+func (p *Plan) privateEndpointOf(r plan.Resource, group string) string {
+	for _, e := range plan.OfType(p.Resources, typeEndpoint) {
+		for i := range list(e, "privateLinkServiceConnections") {
+			at := fmt.Sprintf("privateLinkServiceConnections.%d.", i)
+			if sameID(str(e, at+"privateLinkServiceId"), r.ID) && slices.Contains(list(e, at+"groupIds"), any(group)) {
+				if p.hasZoneGroup(e) {
+					return ""
+				}
+				return "its private endpoint has no DNS zone group: nodes would not resolve it privately"
+			}
+		}
+	}
+	return "no private endpoint (group " + group + ")"
 }
 
 // hasZoneGroup says whether a private endpoint has a DNS zone group.

@@ -183,9 +183,9 @@ func Compare(old, new *Plan) (*Diff, error) {
 		case !inNew:
 			d.Resources = append(d.Resources, ResourceChange{Op: OpRemove, URN: b.URN, Type: b.Type, Name: b.Name, Properties: compareLeaves(resourceLeaves(b), resourceLeaves(Resource{}), nil)})
 		default:
-			props := compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string, old, new *string) PropertyChange {
+			props := slices.DeleteFunc(compareLeaves(resourceLeaves(b), resourceLeaves(a), func(path string, old, new *string) PropertyChange {
 				return classified(a, path, old, new)
-			})
+			}), func(pc PropertyChange) bool { return ignored(a, pc.Path) })
 			if len(props) == 0 {
 				continue
 			}
@@ -215,6 +215,19 @@ func Compare(old, new *Plan) (*Diff, error) {
 	d.Outputs = compareLeaves(leaves("", o.Outputs), leaves("", n.Outputs), nil)
 	d.Affected = affected(n.Resources, d.Resources)
 	return d, nil
+}
+
+// ignored says whether the engine ignores a change of r's input at path:
+// the program marked it, or a path above it, with pulumi.IgnoreChanges, and
+// the engine then sends the old value
+// (https://github.com/pulumi/pulumi/blob/v3.274.1/pkg/resource/deploy/step_generator.go#L3216-L3236).
+func ignored(r Resource, path string) bool {
+	for _, ig := range r.IgnoreChanges {
+		if path == ig || strings.HasPrefix(path, ig+".") || strings.HasPrefix(path, ig+"[") {
+			return true
+		}
+	}
+	return false
 }
 
 // classified is the change of one leaf of r, with what it does. Pseudo

@@ -58,6 +58,10 @@ type Resource struct {
 	RetainOnDelete      bool `json:"retainOnDelete,omitempty"`
 	Protect             bool `json:"protect,omitempty"`
 	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+	// IgnoreChanges are the input paths the program marked with
+	// pulumi.IgnoreChanges: once the resource exists, the engine sends the
+	// old value of each, so a change there changes nothing.
+	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
 	// CustomTimeouts are the pulumi.Timeouts the program set: how long the
 	// engine lets the provider create, update or delete the resource.
 	CustomTimeouts *CustomTimeouts `json:"customTimeouts,omitempty"`
@@ -204,6 +208,7 @@ func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 			}
 		}
 		res.RetainOnDelete = rpc.GetRetainOnDelete()
+		res.IgnoreChanges = rpc.GetIgnoreChanges()
 		res.Protect = rpc.GetProtect()
 		res.DeleteBeforeReplace = rpc.GetDeleteBeforeReplace()
 		res.Version = rpc.GetVersion()
@@ -431,6 +436,11 @@ var armNames = map[string][2]string{
 	"operationalinsights:Workspace":               {"workspaceName", "Microsoft.OperationalInsights/workspaces"},
 	"insights:DiagnosticSetting":                  {"name", "Microsoft.Insights/diagnosticSettings"},
 	"authorization:ManagementLockByScope":         {"lockName", "Microsoft.Authorization/locks"},
+	"containerservice:AgentPool":                  {"agentPoolName", "agentPools"},
+	"containerservice:MaintenanceConfiguration":   {"configName", "maintenanceConfigurations"},
+	"containerregistry:Registry":                  {"registryName", "Microsoft.ContainerRegistry/registries"},
+	"insights:DataCollectionRule":                 {"dataCollectionRuleName", "Microsoft.Insights/dataCollectionRules"},
+	"insights:DataCollectionRuleAssociation":      {"associationName", "Microsoft.Insights/dataCollectionRuleAssociations"},
 }
 
 // fakeOutputs returns the fake ID and state for a resource: its inputs plus
@@ -482,6 +492,10 @@ func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (s
 		id = str(inputs, "resourceUri") + "/providers/Microsoft.Insights/diagnosticSettings/" + azName
 	case "authorization:ManagementLockByScope":
 		id = str(inputs, "scope") + "/providers/Microsoft.Authorization/locks/" + azName
+	case "containerservice:AgentPool", "containerservice:MaintenanceConfiguration":
+		id = rgID + "/providers/Microsoft.ContainerService/managedClusters/" + str(inputs, "resourceName") + "/" + spec[1] + "/" + azName
+	case "insights:DataCollectionRuleAssociation":
+		id = str(inputs, "resourceUri") + "/providers/" + spec[1] + "/" + azName
 	case "keyvault:AccessPolicy":
 		policy := objectOf(inputs, "policy")
 		id = rgID + "/providers/Microsoft.KeyVault/vaults/" + str(inputs, "vaultName") + "/accessPolicy/" + str(policy, "objectId")
@@ -510,6 +524,8 @@ func fakeOutputs(subscription, typ, name string, inputs resource.PropertyMap) (s
 		// The ID of this incarnation of the cluster: a cluster replaced under
 		// its name keeps its resource ID but gets a new resourceUID.
 		state["resourceUID"] = resource.NewProperty(shortHex(24, id+"/resourceUID"))
+	case "containerregistry:Registry":
+		state["loginServer"] = resource.NewProperty(strings.ToLower(azName) + ".azurecr.io")
 	case "keyvault:Vault":
 		props := objectOf(state, "properties")
 		props["vaultUri"] = resource.NewProperty(fakeVaultURI(azName))

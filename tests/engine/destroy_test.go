@@ -46,7 +46,7 @@ func TestProdDestroyRefusedWhileProtected(t *testing.T) {
 		t.Fatalf("pulumi destroy --skip-preview of a protected prod: %v; want it refused as protected", err)
 	}
 	deleted := standinOps(t, dir, "delete")
-	for _, kept := range []string{"azure-native:containerservice/v20241001:ManagedCluster aks", "azure-native:keyvault:Vault vault"} {
+	for _, kept := range []string{"azure-native:containerservice/v20241001:ManagedCluster aks", "azure-native:keyvault:Vault vault", "azure-native:containerregistry/v20230701:Registry registry"} {
 		if slices.Contains(deleted, kept) {
 			t.Errorf("destroy --skip-preview deleted the protected %s", kept)
 		}
@@ -65,6 +65,7 @@ func TestProdDestroyRefusedWhileProtected(t *testing.T) {
 		"secure-aks:cluster.protect":  "false",
 		"secure-aks:vault.protect":    "false",
 		"secure-aks:vault.deleteLock": "false",
+		"secure-aks:registry.protect": "false",
 	} {
 		if err := s.SetConfigWithOptions(ctx, key, auto.ConfigValue{Value: value}, &auto.ConfigOptions{Path: strings.Contains(key, ".")}); err != nil {
 			t.Fatal(err)

@@ -82,6 +82,7 @@ require (
 	github.com/pkg/term v1.1.0 // indirect
 	github.com/pulumi/appdash v0.0.0-20231130102222-75f619a67231 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/authorization/v2 v2.90.0 // indirect
+	github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2 v2.90.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2 v2.88.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/insights/v2 v2.90.0 // indirect
 	github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2 v2.90.0 // indirect

@@ -1,17 +1,25 @@
 // Package app is the orders service's stack on the secure-aks platform. It
 // reads the platform's outputs through a StackReference (stacks.ReferencePlatform)
 // and creates, in the platform's cluster and against the platform's vault:
-// the service's own workload identity, its SecretProviderClass, and a
-// Deployment that mounts it. It creates no cluster and no vault, and exports
-// the identity's client ID.
+// the service's own workload identity, its SecretProviderClass, a
+// Deployment that mounts it, and a PodDisruptionBudget that keeps one
+// replica up while node upgrades drain the nodes. It creates no cluster and
+// no vault, and exports the identity's client ID.
+//
+// The pods can ask for a node pool of the platform: nodeSelector (an
+// object of node labels, such as {"workload": "apps"}, the label prod's
+// user pool carries) and tolerations (a list of "key=value:Effect", for a
+// pool with taints).
 package app
 
 import (
 	"fmt"
+	"strings"
 
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	policyv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/policy/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
@@ -53,6 +61,18 @@ func Build(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, fmt.Errorf("%s:platformStack: is required: pulumi config set platformStack ORG/secure-aks/STACK", ctx.Project())
 	}
 	secret := cfg.Get("secretName")
+	var nodeSelector map[string]string
+	var tolerations []string
+	if err := cfg.TryObject("nodeSelector", &nodeSelector); err != nil && cfg.Get("nodeSelector") != "" {
+		return nil, fmt.Errorf("%s:nodeSelector: must be an object of node labels, such as {\"workload\": \"apps\"}", ctx.Project())
+	}
+	if err := cfg.TryObject("tolerations", &tolerations); err != nil && cfg.Get("tolerations") != "" {
+		return nil, fmt.Errorf("%s:tolerations: must be a list of \"key=value:Effect\"", ctx.Project())
+	}
+	podTolerations, err := parseTolerations(ctx.Project(), tolerations)
+	if err != nil {
+		return nil, err
+	}
 
 	p, err := stacks.ReferencePlatform(ctx, "platform", stack)
 	if err != nil {
@@ -101,6 +121,9 @@ func Build(ctx *pulumi.Context) (pulumi.Map, error) {
 				Metadata: &metav1.ObjectMetaArgs{Labels: podLabels},
 				Spec: &corev1.PodSpecArgs{
 					ServiceAccountName: id.ServiceAccountName,
+					// The platform's node pool for this service, if asked.
+					NodeSelector: pulumi.ToStringMap(nodeSelector),
+					Tolerations:  podTolerations,
 					// The "restricted" Pod Security Standard.
 					SecurityContext: &corev1.PodSecurityContextArgs{
 						RunAsNonRoot:   pulumi.Bool(true),
@@ -133,9 +156,34 @@ func Build(ctx *pulumi.Context) (pulumi.Map, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating deployment %q: %w", Name, err)
 	}
+	// Two replicas: a node upgrade drains one node at a time, and this
+	// budget keeps one replica serving while it does.
+	if _, err := policyv1.NewPodDisruptionBudget(ctx, Name, &policyv1.PodDisruptionBudgetArgs{
+		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(Name), Namespace: pulumi.String(Namespace), Labels: labels},
+		Spec: &policyv1.PodDisruptionBudgetSpecArgs{
+			MinAvailable: pulumi.Int(1),
+			Selector:     &metav1.LabelSelectorArgs{MatchLabels: labels},
+		},
+	}, pulumi.Provider(k8s), pulumi.DependsOn([]pulumi.Resource{id})); err != nil {
+		return nil, fmt.Errorf("creating pod disruption budget %q: %w", Name, err)
+	}
 	return pulumi.Map{
 		"clientId":       id.ClientID,
 		"namespace":      pulumi.String(Namespace),
 		"serviceAccount": id.ServiceAccountName,
 	}, nil
+}
+
+// parseTolerations turns "key=value:Effect" entries into pod tolerations.
+func parseTolerations(project string, entries []string) (corev1.TolerationArray, error) {
+	var out corev1.TolerationArray
+	for i, t := range entries {
+		kv, effect, ok := strings.Cut(t, ":")
+		k, v, _ := strings.Cut(kv, "=")
+		if !ok || k == "" || (effect != "NoSchedule" && effect != "PreferNoSchedule" && effect != "NoExecute") {
+			return nil, fmt.Errorf("%s:tolerations[%d] %q: must be key=value:Effect, with Effect NoSchedule, PreferNoSchedule or NoExecute", project, i, t)
+		}
+		out = append(out, &corev1.TolerationArgs{Key: pulumi.String(k), Operator: pulumi.String("Equal"), Value: pulumi.String(v), Effect: pulumi.String(effect)})
+	}
+	return out, nil
 }

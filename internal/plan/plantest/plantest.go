@@ -21,6 +21,16 @@ func MustFind(t testing.TB, rs []plan.Resource, typeSuffix, name string) plan.Re
 	return r
 }
 
+// MustInput returns r's input at path, or fails the test.
+func MustInput(t testing.TB, r plan.Resource, path string) any {
+	t.Helper()
+	v, ok := r.Input(path)
+	if !ok {
+		t.Fatalf("%s %s: no input %s", r.Type, r.Name, path)
+	}
+	return v
+}
+
 // WantInput asserts the (secret-revealed) input of r at a dotted path.
 func WantInput(t testing.TB, r plan.Resource, path string, want any) {
 	t.Helper()

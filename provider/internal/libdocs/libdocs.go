@@ -17,7 +17,8 @@ import (
 // Types are the library types whose docs the provider serves: the components
 // (their own doc and their output fields) and every input type.
 var Types = []string{
-	"Cluster", "ClusterArgs",
+	"Cluster", "ClusterArgs", "NodePoolArgs", "MaintenanceWindow",
+	"Registry", "RegistryArgs", "PrivateEndpointArgs",
 	"Vault", "VaultArgs", "VaultPrivateEndpoint",
 	"WorkloadIdentity", "WorkloadIdentityArgs", "ServiceAccountRef", "VaultAccess", "IdentityRef",
 	"SecretMount", "SecretMountArgs", "SecretObject", "SyncSecret",
