@@ -225,6 +225,10 @@ func TestSchemaPath(t *testing.T) {
 		{SecretMountArgs{}, "Objects[1].Name", "objects[1].name"},
 		{SecretMountArgs{}, "SyncSecret.SecretName", "syncSecret.secretName"},
 		{ClusterArgs{}, "AvailabilityZones[0]", "availabilityZones[0]"},
+		{ClusterArgs{}, "NodePools[apps].MinCount", "nodePools[apps].minCount"},
+		{ClusterArgs{}, "NodePools[apps].Taints[1]", "nodePools[apps].taints[1]"},
+		{ClusterArgs{}, "NodeOSUpgradeWindow.UTCOffset", "nodeOsUpgradeWindow.utcOffset"},
+		{RegistryArgs{}, "PrivateEndpoint.DNSZoneID", "privateEndpoint.dnsZoneId"},
 		{VaultArgs{}, "PrivateEndpoint.SubnetID", "privateEndpoint.subnetId"},
 		{VaultArgs{}, "Unknown.Field", "Unknown.Field"},
 	} {
@@ -255,6 +259,70 @@ func TestConstructSecretMountNamesItsDefaultedName(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), `Name "ordersSecrets"`) {
 		t.Errorf("error names the Go field Name, not the schema's name:\n%v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered for bad input, want none", n)
+	}
+}
+
+// A cluster's user pools and windows cross the language boundary: a pool
+// becomes an AgentPool of the cluster, a window its maintenance
+// configuration; a bad pool is named by the schema's path.
+func TestConstructClusterPoolsAndWindows(t *testing.T) {
+	_, rec := construct(t, components.ClusterType, "aks", map[string]property.Value{
+		"resourceGroupName": str("rg-app"),
+		"nodePools": property.New(property.NewMap(map[string]property.Value{
+			"apps": property.New(property.NewMap(map[string]property.Value{
+				"vmSize": str("Standard_D4ds_v5"), "minCount": property.New(1.0), "maxCount": property.New(3.0),
+			})),
+		})),
+		"nodeOsUpgradeWindow": property.New(property.NewMap(map[string]property.Value{
+			"dayOfWeek": str("Saturday"), "startTime": str("01:00"),
+		})),
+	})
+	pool := find(t, rec, ":AgentPool", "aks-pool-apps")
+	plantest.WantInput(t, pool, "vmSize", "Standard_D4ds_v5")
+	plantest.WantInput(t, pool, "maxCount", 3.0)
+	plantest.WantInput(t, find(t, rec, ":ManagedCluster", "aks"), "agentPoolProfiles.0.nodeTaints", []any{components.SystemPoolTaint})
+	plantest.WantInput(t, find(t, rec, ":MaintenanceConfiguration", "aks-node-os-upgrade-window"), "configName", components.NodeOSUpgradeScheduleName)
+
+	_, rec, err := tryConstruct(t, components.ClusterType, "aks", map[string]property.Value{
+		"resourceGroupName": str("rg-app"),
+		"nodePools": property.New(property.NewMap(map[string]property.Value{
+			"apps": property.New(property.NewMap(map[string]property.Value{"minCount": property.New(4.0), "maxCount": property.New(3.0)})),
+		})),
+	})
+	if err == nil || !strings.Contains(err.Error(), "nodePools[apps].minCount 4: must not exceed MaxCount 3") {
+		t.Errorf("a pool with minCount over maxCount: %v", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("%d resources registered for bad input, want none", n)
+	}
+}
+
+// A registry from another language: private with Premium, its outputs its
+// own; a private one without Premium is refused by the schema's name.
+func TestConstructRegistry(t *testing.T) {
+	endpoint := property.New(property.NewMap(map[string]property.Value{
+		"subnetId": str("/subnets/endpoints"), "dnsZoneId": str("/privateDnsZones/privatelink.azurecr.io"),
+	}))
+	state, rec := construct(t, components.RegistryType, "registry", map[string]property.Value{
+		"resourceGroupName": str("rg-app"), "sku": str("Premium"), "privateEndpoint": endpoint,
+	})
+	acr := find(t, rec, "containerregistry/v20230701:Registry", "registry")
+	plantest.WantInput(t, acr, "publicNetworkAccess", "Disabled")
+	plantest.WantInput(t, acr, "adminUserEnabled", false)
+	if got := output(t, state, "registryId"); got != acr.ID {
+		t.Errorf("output registryId %q, want %q", got, acr.ID)
+	}
+	if got := output(t, state, "loginServer"); !strings.HasSuffix(got, ".azurecr.io") {
+		t.Errorf("output loginServer %q", got)
+	}
+	_, rec, err := tryConstruct(t, components.RegistryType, "registry", map[string]property.Value{
+		"resourceGroupName": str("rg-app"), "privateEndpoint": endpoint,
+	})
+	if err == nil || !strings.Contains(err.Error(), `sku "Standard": must be Premium with a private endpoint`) {
+		t.Errorf("a private Standard registry: %v", err)
 	}
 	if n := len(rec.Resources()); n != 0 {
 		t.Errorf("%d resources registered for bad input, want none", n)

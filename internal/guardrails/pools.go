@@ -7,17 +7,19 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
-// Container Insights and the system pool, as the components set them up
-// (docs/azure-facts.md#container-insights, #node-pools).
+// Container Insights, the system pool and the maintenance schedules, as
+// the components set them up (docs/azure-facts.md#container-insights,
+// #node-pools).
 const (
-	containerInsightsAddon  = "omsagent"
-	containerInsightsStream = "Microsoft-ContainerInsights-Group-Default"
-	systemPoolTaint         = "CriticalAddonsOnly=true:NoSchedule"
-	autoUpgradeSchedule     = "aksManagedAutoUpgradeSchedule"
-	nodeOSUpgradeSchedule   = "aksManagedNodeOSUpgradeSchedule"
+	containerInsightsAddon  = components.ContainerInsightsAddon
+	containerInsightsStream = components.ContainerInsightsStream
+	systemPoolTaint         = components.SystemPoolTaint
+	autoUpgradeSchedule     = components.AutoUpgradeScheduleName
+	nodeOSUpgradeSchedule   = components.NodeOSUpgradeScheduleName
 )
 
 // pool is one node pool of a cluster: an inline agentPoolProfiles entry or

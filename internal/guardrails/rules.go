@@ -8,6 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
+	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
@@ -42,17 +43,18 @@ const (
 	typeStack = ""
 )
 
-// Built-in role definition GUIDs (docs/azure-facts.md#key-vault-access).
+// What the components set up, as they name it: the rules check the plan
+// against the same definitions the program uses.
 const (
-	roleSecretsUser     = "4633458b-17de-408a-b874-0445c86b69e6"
-	roleCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
-	roleCryptoUser      = "12338af0-0e69-4776-bea7-57ae8d297424"
-	roleSecretsOfficer  = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
-	roleAcrPull         = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	roleSecretsUser     = components.RoleKeyVaultSecretsUser
+	roleCertificateUser = components.RoleKeyVaultCertificateUser
+	roleCryptoUser      = components.RoleKeyVaultCryptoUser
+	roleSecretsOfficer  = components.RoleKeyVaultSecretsOfficer
+	roleAcrPull         = components.RoleAcrPull
 	// federationAudience is Entra's token-exchange audience.
-	federationAudience = "api://AzureADTokenExchange"
+	federationAudience = components.DefaultAudience
 	// maxCredentials is Azure's limit of federated credentials per identity.
-	maxCredentials = 20
+	maxCredentials = components.MaxFederatedCredentials
 )
 
 // Rules are every guardrail, in the order -check prints them.
