@@ -103,13 +103,13 @@ func TestTypeTokenConstants(t *testing.T) {
 }
 
 // TestExamplesAreCopyable checks the godoc examples: one per constructor and
-// per platform reader (stacks.ReferencePlatform, stacks.ReadPlatform), in
+// per platform reader (platform.Reference, platform.Read), in
 // external test packages, importing nothing internal, so a reader can copy
 // any of them into their own program.
 func TestExamplesAreCopyable(t *testing.T) {
 	want := map[string][]string{
-		".":         {"ExampleNewCluster", "ExampleNewVault", "ExampleNewWorkloadIdentity", "ExampleNewSecretMount", "ExampleNewNetwork"},
-		"../stacks": {"ExampleReferencePlatform", "ExampleReadPlatform"},
+		".":           {"ExampleNewCluster", "ExampleNewVault", "ExampleNewWorkloadIdentity", "ExampleNewSecretMount", "ExampleNewNetwork"},
+		"../platform": {"ExampleReference", "ExampleRead"},
 	}
 	for dir, examples := range want {
 		files, err := filepath.Glob(filepath.Join(dir, "*_test.go"))

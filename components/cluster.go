@@ -10,6 +10,8 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // ClusterType is the Pulumi type token of [Cluster]. Never change it without
@@ -58,10 +60,10 @@ const (
 	MaxImageCleanerIntervalHours = 2160
 	// RoleAcrPull is the built-in role that pulls images from a registry
 	// (docs/azure-facts.md#container-registry).
-	RoleAcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
+	RoleAcrPull = azure.RoleAcrPull
 	// RoleNetworkContributor is the built-in role the cluster's identity needs
 	// on a subnet of the caller's VNet (docs/azure-facts.md#cluster-hardening).
-	RoleNetworkContributor = "4d97b98b-1d4f-4787-a291-c67834d212e7"
+	RoleNetworkContributor = azure.RoleNetworkContributor
 )
 
 // ClusterTier is the AKS control plane's pricing tier.

@@ -7,14 +7,16 @@ import (
 
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // The names AKS gives the planned-maintenance configurations of its two
 // auto-upgrade channels; no other name schedules them
 // (docs/azure-facts.md#upgrades-and-maintenance-windows).
 const (
-	AutoUpgradeScheduleName   = "aksManagedAutoUpgradeSchedule"
-	NodeOSUpgradeScheduleName = "aksManagedNodeOSUpgradeSchedule"
+	AutoUpgradeScheduleName   = azure.AutoUpgradeScheduleName
+	NodeOSUpgradeScheduleName = azure.NodeOSUpgradeScheduleName
 )
 
 // Maintenance window limits (docs/azure-facts.md#upgrades-and-maintenance-windows).

@@ -5,6 +5,8 @@ import (
 
 	insights "github.com/pulumi/pulumi-azure-native-sdk/insights/v2/v20230311"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // Container Insights, as Microsoft's own template for managed-identity
@@ -12,9 +14,9 @@ import (
 const (
 	// ContainerInsightsAddon is the ARM key of the Container Insights
 	// (Azure Monitor agent) add-on.
-	ContainerInsightsAddon = "omsagent"
+	ContainerInsightsAddon = azure.ContainerInsightsAddon
 	// ContainerInsightsStream is the stream of every Container Insights table.
-	ContainerInsightsStream = "Microsoft-ContainerInsights-Group-Default"
+	ContainerInsightsStream = azure.ContainerInsightsStream
 	// ContainerInsightsAssociation is the name the association between the
 	// cluster and its data collection rule must have.
 	ContainerInsightsAssociation = "ContainerInsightsExtension"

@@ -8,6 +8,8 @@ import (
 
 	containerservice "github.com/pulumi/pulumi-azure-native-sdk/containerservice/v2/v20241001"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // Node pool defaults and limits (docs/azure-facts.md#node-pools).
@@ -33,7 +35,7 @@ const (
 	DefaultOSDiskSizeGB = 128
 	// SystemPoolTaint keeps application pods off the system pool once user
 	// pools exist; AKS's own add-ons tolerate it.
-	SystemPoolTaint = "CriticalAddonsOnly=true:NoSchedule"
+	SystemPoolTaint = azure.SystemPoolTaint
 )
 
 // NodeOSSKU is a node pool's operating system image.

@@ -15,6 +15,8 @@ import (
 	keyvault "github.com/pulumi/pulumi-azure-native-sdk/keyvault/v2"
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // VaultType is the Pulumi type token of [Vault]. Never change it without
@@ -73,7 +75,7 @@ const (
 	// every secret through the data plane, granted only to
 	// VaultArgs.SecretsOfficerObjectID: writing secrets through ARM does not
 	// need it (docs/azure-facts.md#key-vault-access).
-	RoleKeyVaultSecretsOfficer = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+	RoleKeyVaultSecretsOfficer = azure.RoleKeyVaultSecretsOfficer
 )
 
 // VaultArgs configures a [Vault]. The zero value of every optional field

@@ -11,6 +11,8 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // WorkloadIdentityType is the Pulumi type token of [WorkloadIdentity]. Never
@@ -49,19 +51,19 @@ const (
 // Workload identity constants (docs/azure-facts.md#identity-and-federation).
 const (
 	// DefaultAudience is the audience of Entra workload identity federation.
-	DefaultAudience = "api://AzureADTokenExchange"
+	DefaultAudience = azure.TokenExchangeAudience
 	// MaxFederatedCredentials is Azure's limit per identity.
-	MaxFederatedCredentials = 20
+	MaxFederatedCredentials = azure.MaxFederatedCredentials
 	// ClientIDAnnotation and TenantIDAnnotation go on the service account.
-	ClientIDAnnotation = "azure.workload.identity/client-id"
+	ClientIDAnnotation = azure.ClientIDAnnotation
 	TenantIDAnnotation = "azure.workload.identity/tenant-id"
 	// UseLabel must be on the pod template: the webhook mutates only pods
 	// that carry it.
 	UseLabel = "azure.workload.identity/use"
 	// The least-privilege built-in roles for reading each object type.
-	RoleKeyVaultSecretsUser     = "4633458b-17de-408a-b874-0445c86b69e6"
-	RoleKeyVaultCertificateUser = "db79e9a7-68ee-4b58-9aeb-b90e7c24fcba"
-	RoleKeyVaultCryptoUser      = "12338af0-0e69-4776-bea7-57ae8d297424"
+	RoleKeyVaultSecretsUser     = azure.RoleKeyVaultSecretsUser
+	RoleKeyVaultCertificateUser = azure.RoleKeyVaultCertificateUser
+	RoleKeyVaultCryptoUser      = azure.RoleKeyVaultCryptoUser
 )
 
 // readerRoles maps an object type to the role that reads it in RBAC mode.

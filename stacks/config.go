@@ -13,7 +13,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/internal/guardrails"
 )
 
 // Namespace is the project's configuration namespace.
@@ -29,7 +28,7 @@ type Config struct {
 	// Profile is secure-aks:profile: the guardrails the stack is held to.
 	// A production stack whose plan breaks a guardrail is refused before
 	// anything is registered (docs/guardrails.md). Default standard.
-	Profile guardrails.Profile
+	Profile Profile
 	// Environment is secure-aks:environment, by default the stack name.
 	Environment string
 	// ResourceGroup is secure-aks:resourceGroup. Empty (the default): the
@@ -247,13 +246,13 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	case !locationPattern.MatchString(c.Location):
 		errs = append(errs, fmt.Errorf("%s %q: must be an Azure region name such as eastus or westeurope", LocationKey, c.Location))
 	}
-	c.Profile = guardrails.Profile(get(key("profile")))
+	c.Profile = Profile(get(key("profile")))
 	switch c.Profile {
 	case "":
-		c.Profile = guardrails.ProfileStandard
-	case guardrails.ProfileStandard, guardrails.ProfileProduction:
+		c.Profile = ProfileStandard
+	case ProfileStandard, ProfileProduction:
 	default:
-		errs = append(errs, fmt.Errorf("%s %q: must be %q or %q", key("profile"), c.Profile, guardrails.ProfileStandard, guardrails.ProfileProduction))
+		errs = append(errs, fmt.Errorf("%s %q: must be %q or %q", key("profile"), c.Profile, ProfileStandard, ProfileProduction))
 	}
 	c.DeployerPrincipalType = components.PrincipalType(get(key("deployerPrincipalType")))
 	if c.DeployerPrincipalType != "" && c.DeployerPrincipalType != components.PrincipalTypeUser && c.DeployerPrincipalType != components.PrincipalTypeServicePrincipal {
@@ -342,7 +341,41 @@ type ConfigError struct {
 	// Guardrails, when the configuration is refused for breaking guardrails
 	// of the production profile, are every rule's finding, passed and
 	// skipped ones too: what `cmd/plan -check` prints.
-	Guardrails []guardrails.Finding
+	Guardrails []GuardrailFinding
+}
+
+// Profile is the set of guardrails a stack is held to (secure-aks:profile,
+// docs/guardrails.md).
+type Profile string
+
+const (
+	// ProfileStandard holds a stack to the rules that apply everywhere,
+	// reported by `cmd/plan -check`. It is the default.
+	ProfileStandard Profile = "standard"
+	// ProfileProduction adds the production rules, and the program refuses a
+	// configuration that breaks any rule before it registers anything.
+	ProfileProduction Profile = "production"
+)
+
+// GuardrailFinding is one guardrail's outcome on a stack's plan.
+type GuardrailFinding struct {
+	// Rule is the rule's ID, such as AKS-SLA-TIER (docs/guardrails.md).
+	Rule string
+	// Status is PASS, FAIL or SKIP.
+	Status string
+	// Resources are the checked resources' names: the failing ones on FAIL.
+	Resources []string
+	// Message says why it failed, passed or was skipped.
+	Message string
+}
+
+// String is the line `cmd/plan -check` prints: STATUS RULE-ID resources: message.
+func (f GuardrailFinding) String() string {
+	res := strings.Join(f.Resources, ", ")
+	if res == "" {
+		res = "-"
+	}
+	return fmt.Sprintf("%s %s %s: %s", f.Status, f.Rule, res, f.Message)
 }
 
 func (e *ConfigError) Error() string {

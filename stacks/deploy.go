@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // AzureCLIClientID is the application ID that getClientConfig reports when
@@ -173,24 +174,24 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 	return p, nil
 }
 
-// Outputs are the stack outputs of a platform: exactly OutputNames,
+// Outputs are the stack outputs of a platform: exactly platform.OutputNames,
 // the contract app stacks read with ReadPlatform, and
-// OutputWorkloads.
+// platform.OutputWorkloads.
 func (p *Platform) Outputs() pulumi.Map {
 	return pulumi.Map{
-		OutputResourceGroupName:  p.ResourceGroupName,
-		OutputLocation:           pulumi.String(p.Location),
-		OutputTenantID:           p.Vault.TenantID,
-		OutputClusterName:        p.Cluster.Name,
-		OutputClusterID:          p.Cluster.ID,
-		OutputClusterUID:         p.Cluster.UID,
-		OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
-		OutputKubeconfig:         p.Cluster.Kubeconfig,
-		OutputVaultID:            p.Vault.ID,
-		OutputVaultName:          p.Vault.Name,
-		OutputVaultURI:           p.Vault.URI,
-		OutputVaultAuthorization: pulumi.String(string(p.Vault.Authorization)),
-		OutputWorkloads:          p.workloadOutputs(),
+		platform.OutputResourceGroupName:  p.ResourceGroupName,
+		platform.OutputLocation:           pulumi.String(p.Location),
+		platform.OutputTenantID:           p.Vault.TenantID,
+		platform.OutputClusterName:        p.Cluster.Name,
+		platform.OutputClusterID:          p.Cluster.ID,
+		platform.OutputClusterUID:         p.Cluster.UID,
+		platform.OutputOIDCIssuerURL:      p.Cluster.OIDCIssuerURL,
+		platform.OutputKubeconfig:         p.Cluster.Kubeconfig,
+		platform.OutputVaultID:            p.Vault.ID,
+		platform.OutputVaultName:          p.Vault.Name,
+		platform.OutputVaultURI:           p.Vault.URI,
+		platform.OutputVaultAuthorization: pulumi.String(string(p.Vault.Authorization)),
+		platform.OutputWorkloads:          p.workloadOutputs(),
 	}
 }
 

@@ -19,7 +19,7 @@ import (
 // key that decides it and the rule. Standard stacks are not checked here;
 // `go run ./cmd/plan -check` and the tests check them.
 func checkGuardrails(ctx *pulumi.Context, cfg *Config) error {
-	if cfg.Profile != guardrails.ProfileProduction {
+	if cfg.Profile != ProfileProduction {
 		return nil
 	}
 	p, _, err := plan.Run(ctx.Project(), ctx.Stack(), plan.StackConfig{}, func(export func(string, pulumi.Input)) pulumi.RunFunc {
@@ -37,7 +37,7 @@ func checkGuardrails(ctx *pulumi.Context, cfg *Config) error {
 	if err != nil {
 		return fmt.Errorf("planning the stack for its guardrails: %w", err)
 	}
-	findings := guardrails.Evaluate(p, cfg.Profile)
+	findings := guardrails.Evaluate(p, guardrails.Profile(cfg.Profile))
 	var errs []error
 	for _, f := range guardrails.Failed(findings) {
 		errs = append(errs, fmt.Errorf("%s: breaks guardrail %s of the production profile (%s): %s", cfg.guardrailKeys(f), f.Rule.ID, f.Rule.Title, f.Message))
@@ -45,7 +45,11 @@ func checkGuardrails(ctx *pulumi.Context, cfg *Config) error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return &ConfigError{Stack: cfg.Stack, Err: errors.Join(errs...), Guardrails: findings}
+	out := make([]GuardrailFinding, len(findings))
+	for i, f := range findings {
+		out[i] = GuardrailFinding{Rule: f.Rule.ID, Status: string(f.Status), Resources: f.Resources, Message: f.Message}
+	}
+	return &ConfigError{Stack: cfg.Stack, Err: errors.Join(errs...), Guardrails: out}
 }
 
 // guardrailKeys names the configuration keys that decide a failing rule:

@@ -1,10 +1,8 @@
-// Package stacks turns a stack's typed configuration into wired components:
-// LoadConfig, then Deploy, then the stack outputs.
-//
-// It also holds the contract those outputs are (OutputNames): app stacks
-// built on the platform read it with ReferencePlatform or ReadPlatform and get
-// a PlatformOutputs, with the platform cluster's Kubernetes provider and
-// read access to its vault.
+// Package stacks is the per-environment program: it turns a stack's typed
+// configuration into wired components (LoadConfig, then Deploy), holds a
+// production stack to its guardrails before anything is registered, and
+// exports the outputs the platform package's contract names. main.go runs
+// it. App stacks built on the platform import platform, not stacks.
 package stacks
 
 import (
@@ -12,7 +10,7 @@ import (
 )
 
 // Run is the Pulumi program: Build, then export the platform's outputs
-// (OutputNames and OutputWorkloads).
+// (platform.OutputNames and platform.OutputWorkloads).
 func Run(ctx *pulumi.Context) error {
 	p, err := Build(ctx)
 	if err != nil {

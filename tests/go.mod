@@ -10,6 +10,7 @@ require (
 	github.com/evanphx/json-patch/v5 v5.9.0
 	github.com/pulumi/pulumi/sdk/v3 v3.274.1
 	github.com/secure-aks/secure-aks v0.0.0-00010101000000-000000000000
+	golang.org/x/tools v0.51.0
 	gopkg.in/yaml.v3 v3.0.1
 	k8s.io/api v0.31.9
 	k8s.io/apimachinery v0.31.9
@@ -174,7 +175,6 @@ require (
 	golang.org/x/term v0.47.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 	golang.org/x/time v0.5.0 // indirect
-	golang.org/x/tools v0.51.0 // indirect
 	gomodules.xyz/jsonpatch/v2 v2.4.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20260803160001-6ac0973c030d // indirect
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20260803160001-6ac0973c030d // indirect

@@ -14,7 +14,7 @@ import (
 	"github.com/secure-aks/secure-aks/internal/guardrails"
 	"github.com/secure-aks/secure-aks/internal/offline"
 	"github.com/secure-aks/secure-aks/internal/plan"
-	"github.com/secure-aks/secure-aks/stacks"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // appStackDir is the example app stack, relative to this package.
@@ -99,7 +99,7 @@ func TestAppStack(t *testing.T) {
 	clientID := id.State["clientId"].StringValue()
 	// The credential trusts the platform's issuer, for the service account.
 	fic := find(":FederatedIdentityCredential", app.Name+"-fic")
-	want(fic, "issuer", pl.Outputs[stacks.OutputOIDCIssuerURL])
+	want(fic, "issuer", pl.Outputs[platform.OutputOIDCIssuerURL])
 	want(fic, "subject", "system:serviceaccount:"+app.Namespace+":"+app.ServiceAccount)
 	// Annotation == SecretProviderClass clientID == the identity's client ID.
 	sa := find("kubernetes:core/v1:ServiceAccount", app.Name+"-sa")
@@ -108,16 +108,16 @@ func TestAppStack(t *testing.T) {
 	}
 	spc := find(":SecretProviderClass", app.Name)
 	want(spc, "spec.parameters.clientID", clientID)
-	want(spc, "spec.parameters.keyvaultName", pl.Outputs[stacks.OutputVaultName])
-	want(spc, "spec.parameters.tenantID", pl.Outputs[stacks.OutputTenantID])
+	want(spc, "spec.parameters.keyvaultName", pl.Outputs[platform.OutputVaultName])
+	want(spc, "spec.parameters.tenantID", pl.Outputs[platform.OutputTenantID])
 	// The grant is scoped to the platform's vault.
 	ra := find(":RoleAssignment", app.Name+"-platform-secrets-user")
-	want(ra, "scope", pl.Outputs[stacks.OutputVaultID])
+	want(ra, "scope", pl.Outputs[platform.OutputVaultID])
 	want(ra, "principalId", id.State["principalId"].StringValue())
 	// Every Kubernetes object goes through the app's provider for the
 	// platform's cluster, identified by the platform's cluster ID.
 	provider := find("pulumi:providers:kubernetes", "platform-cluster")
-	want(provider, "clusterIdentifier", pl.Outputs[stacks.OutputClusterUID])
+	want(provider, "clusterIdentifier", pl.Outputs[platform.OutputClusterUID])
 	if !provider.IsSecretInput("kubeconfig") {
 		t.Error("the provider's kubeconfig is not a secret")
 	}
@@ -146,11 +146,11 @@ func TestAppStack(t *testing.T) {
 // contract needs is an error naming each missing output.
 func TestAppStackOnAnOlderPlatform(t *testing.T) {
 	outputs := platformDev(t).RawOutputs.Copy()
-	delete(outputs, stacks.OutputVaultID)
-	delete(outputs, stacks.OutputTenantID)
+	delete(outputs, platform.OutputVaultID)
+	delete(outputs, platform.OutputTenantID)
 	p, err := planAppStack(t, outputs)
 	if err == nil {
-		t.Fatalf("planned against a platform without %s: %d resources", stacks.OutputVaultID, len(p.Resources))
+		t.Fatalf("planned against a platform without %s: %d resources", platform.OutputVaultID, len(p.Resources))
 	}
 	for _, want := range []string{"the platform stack has no output tenantId, vaultId", "run pulumi up on it first"} {
 		if !strings.Contains(err.Error(), want) {

@@ -413,3 +413,13 @@ func TestCheckWithDiffRunsTheDayTwoRules(t *testing.T) {
 		t.Errorf("a renamed protected cluster passed: %v\n%s", err, out.String())
 	}
 }
+
+// compare is plan.Compare, failing the test on an error.
+func compare(t *testing.T, old, new *plan.Plan) *plan.Diff {
+	t.Helper()
+	d, err := plan.Compare(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}

@@ -196,20 +196,27 @@ func runCheck(dir, stack string, old *plan.Plan, stdout io.Writer) error {
 	if profile == "" {
 		profile = guardrails.ProfileStandard
 	}
-	var findings []guardrails.Finding
+	// The -check lines, and how many failed.
+	var lines []string
+	failed := 0
 	p, _, err := planConfig(stack, cfg)
 	var configErr *stacks.ConfigError
 	switch {
 	case errors.As(err, &configErr) && configErr.Guardrails != nil:
 		// A production stack refused for its guardrails, as `pulumi up`
 		// refuses it: the findings came with the refusal.
-		findings = configErr.Guardrails
+		for _, f := range configErr.Guardrails {
+			lines = append(lines, f.String())
+			if f.Status == string(guardrails.Fail) {
+				failed++
+			}
+		}
 	case errors.As(err, &configErr):
 		return configErr
 	case err != nil:
 		return err
 	default:
-		findings = guardrails.Evaluate(p, profile)
+		findings := guardrails.Evaluate(p, profile)
 		if old != nil {
 			d, err := plan.Compare(old, p)
 			if err != nil {
@@ -217,13 +224,17 @@ func runCheck(dir, stack string, old *plan.Plan, stdout io.Writer) error {
 			}
 			findings = append(findings, guardrails.EvaluateDiff(d)...)
 		}
+		for _, f := range findings {
+			lines = append(lines, f.String())
+		}
+		failed = len(guardrails.Failed(findings))
 	}
-	fmt.Fprintf(stdout, "Guardrails for stack %q, profile %s: %d rules\n", stack, profile, len(findings))
-	for _, f := range findings {
-		fmt.Fprintln(stdout, f)
+	fmt.Fprintf(stdout, "Guardrails for stack %q, profile %s: %d rules\n", stack, profile, len(lines))
+	for _, l := range lines {
+		fmt.Fprintln(stdout, l)
 	}
-	if failed := guardrails.Failed(findings); len(failed) > 0 {
-		return fmt.Errorf("%d of %d guardrails failed for stack %q", len(failed), len(findings), stack)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d guardrails failed for stack %q", failed, len(lines), stack)
 	}
 	return nil
 }

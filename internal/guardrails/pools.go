@@ -7,7 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
@@ -15,11 +15,11 @@ import (
 // the components set them up (docs/azure-facts.md#container-insights,
 // #node-pools).
 const (
-	containerInsightsAddon  = components.ContainerInsightsAddon
-	containerInsightsStream = components.ContainerInsightsStream
-	systemPoolTaint         = components.SystemPoolTaint
-	autoUpgradeSchedule     = components.AutoUpgradeScheduleName
-	nodeOSUpgradeSchedule   = components.NodeOSUpgradeScheduleName
+	containerInsightsAddon  = azure.ContainerInsightsAddon
+	containerInsightsStream = azure.ContainerInsightsStream
+	systemPoolTaint         = azure.SystemPoolTaint
+	autoUpgradeSchedule     = azure.AutoUpgradeScheduleName
+	nodeOSUpgradeSchedule   = azure.NodeOSUpgradeScheduleName
 )
 
 // pool is one node pool of a cluster: an inline agentPoolProfiles entry or

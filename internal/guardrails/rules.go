@@ -8,7 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
@@ -37,24 +37,24 @@ const (
 	typeApplication      = "azuread:index/application:Application"
 	typeServicePrincipal = "azuread:index/servicePrincipal:ServicePrincipal"
 	// platformIssuerOutput is the platform's issuer output
-	// (stacks.OutputOIDCIssuerURL).
+	// (platform.OutputOIDCIssuerURL).
 	platformIssuerOutput = "oidcIssuerUrl"
 	// typeStack: a rule over the whole plan, checked once.
 	typeStack = ""
 )
 
-// What the components set up, as they name it: the rules check the plan
-// against the same definitions the program uses.
+// What the components set up, as internal/azure names it once: the rules
+// check the plan against the same definitions the program uses.
 const (
-	roleSecretsUser     = components.RoleKeyVaultSecretsUser
-	roleCertificateUser = components.RoleKeyVaultCertificateUser
-	roleCryptoUser      = components.RoleKeyVaultCryptoUser
-	roleSecretsOfficer  = components.RoleKeyVaultSecretsOfficer
-	roleAcrPull         = components.RoleAcrPull
+	roleSecretsUser     = azure.RoleKeyVaultSecretsUser
+	roleCertificateUser = azure.RoleKeyVaultCertificateUser
+	roleCryptoUser      = azure.RoleKeyVaultCryptoUser
+	roleSecretsOfficer  = azure.RoleKeyVaultSecretsOfficer
+	roleAcrPull         = azure.RoleAcrPull
 	// federationAudience is Entra's token-exchange audience.
-	federationAudience = components.DefaultAudience
+	federationAudience = azure.TokenExchangeAudience
 	// maxCredentials is Azure's limit of federated credentials per identity.
-	maxCredentials = components.MaxFederatedCredentials
+	maxCredentials = azure.MaxFederatedCredentials
 )
 
 // Rules are every guardrail, in the order -check prints them.
@@ -372,7 +372,7 @@ var Rules = []Rule{
 			if clientID == "" {
 				return "no clientID: the provider falls back to a service principal"
 			}
-			if sa, ok := p.serviceAccountOf(r); ok && annotation(sa, "azure.workload.identity/client-id") != clientID {
+			if sa, ok := p.serviceAccountOf(r); ok && annotation(sa, azure.ClientIDAnnotation) != clientID {
 				return "clientID is not the client ID its service account is annotated with"
 			}
 			return ""

@@ -14,7 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/optup"
 
 	"github.com/secure-aks/secure-aks/examples/app-stack/app"
-	"github.com/secure-aks/secure-aks/stacks"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // TestAppStackOnTheDevPlatform puts the platform's dev stack up, then the
@@ -26,8 +26,8 @@ import (
 // the platform cluster's incarnation.
 func TestAppStackOnTheDevPlatform(t *testing.T) {
 	ctx := context.Background()
-	platform, dir := devPlatform(t)
-	outputs, err := platform.Outputs(ctx)
+	platformStack, dir := devPlatform(t)
+	outputs, err := platformStack.Outputs(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +60,11 @@ func TestAppStackOnTheDevPlatform(t *testing.T) {
 		return fmt.Sprint(v.Value)
 	}
 	for _, c := range []struct{ typ, path, want string }{
-		{":FederatedIdentityCredential", "issuer", platformValue(stacks.OutputOIDCIssuerURL)},
-		{":RoleAssignment", "scope", platformValue(stacks.OutputVaultID)},
-		{":SecretProviderClass", "spec.parameters.keyvaultName", platformValue(stacks.OutputVaultName)},
-		{":SecretProviderClass", "spec.parameters.tenantID", platformValue(stacks.OutputTenantID)},
-		{"pulumi:providers:kubernetes", "clusterIdentifier", platformValue(stacks.OutputClusterUID)},
+		{":FederatedIdentityCredential", "issuer", platformValue(platform.OutputOIDCIssuerURL)},
+		{":RoleAssignment", "scope", platformValue(platform.OutputVaultID)},
+		{":SecretProviderClass", "spec.parameters.keyvaultName", platformValue(platform.OutputVaultName)},
+		{":SecretProviderClass", "spec.parameters.tenantID", platformValue(platform.OutputTenantID)},
+		{"pulumi:providers:kubernetes", "clusterIdentifier", platformValue(platform.OutputClusterUID)},
 	} {
 		r := state.one(t, c.typ)
 		if got := lookup(r.Inputs, c.path); got != c.want {

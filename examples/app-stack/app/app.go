@@ -1,5 +1,5 @@
 // Package app is the orders service's stack on the secure-aks platform. It
-// reads the platform's outputs through a StackReference (stacks.ReferencePlatform)
+// reads the platform's outputs through a StackReference (platform.Reference)
 // and creates, in the platform's cluster and against the platform's vault:
 // the service's own workload identity, its SecretProviderClass, a
 // Deployment that mounts it, and a PodDisruptionBudget that keeps one
@@ -24,7 +24,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/stacks"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // The service's names.
@@ -74,7 +74,7 @@ func Build(ctx *pulumi.Context) (pulumi.Map, error) {
 		return nil, err
 	}
 
-	p, err := stacks.ReferencePlatform(ctx, "platform", stack)
+	p, err := platform.Reference(ctx, "platform", stack)
 	if err != nil {
 		return nil, err
 	}

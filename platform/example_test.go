@@ -1,4 +1,4 @@
-package stacks_test
+package platform_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
-	"github.com/secure-aks/secure-aks/stacks"
+	"github.com/secure-aks/secure-aks/platform"
 )
 
 // platformStack answers, offline, a StackReference to a platform stack with
@@ -20,26 +20,26 @@ func (p platformStack) NewResource(args pulumi.MockResourceArgs) (string, resour
 		return args.Name + "-id", args.Inputs, nil
 	}
 	outputs := resource.NewPropertyMapFromMap(map[string]any{
-		stacks.OutputResourceGroupName:  "rg-secure-aks-dev1a2b3c4d",
-		stacks.OutputLocation:           "eastus",
-		stacks.OutputTenantID:           "00000000-0000-0000-0000-00000000000b",
-		stacks.OutputClusterName:        "aks5e6f7a8b",
-		stacks.OutputClusterID:          "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.ContainerService/managedClusters/aks5e6f7a8b",
-		stacks.OutputClusterUID:         "6650a2b1c3d4e5f6a7b8c9d0",
-		stacks.OutputOIDCIssuerURL:      "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/",
-		stacks.OutputVaultID:            "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.KeyVault/vaults/kvvault-1234abcd",
-		stacks.OutputVaultName:          "kvvault-1234abcd",
-		stacks.OutputVaultURI:           "https://kvvault-1234abcd.vault.azure.net/",
-		stacks.OutputVaultAuthorization: "RBAC",
+		platform.OutputResourceGroupName:  "rg-secure-aks-dev1a2b3c4d",
+		platform.OutputLocation:           "eastus",
+		platform.OutputTenantID:           "00000000-0000-0000-0000-00000000000b",
+		platform.OutputClusterName:        "aks5e6f7a8b",
+		platform.OutputClusterID:          "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.ContainerService/managedClusters/aks5e6f7a8b",
+		platform.OutputClusterUID:         "6650a2b1c3d4e5f6a7b8c9d0",
+		platform.OutputOIDCIssuerURL:      "https://eastus.oic.prod-aks.azure.com/00000000-0000-0000-0000-00000000000b/11111111-0000-0000-0000-000000000000/",
+		platform.OutputVaultID:            "/subscriptions/0000/resourceGroups/rg-secure-aks-dev1a2b3c4d/providers/Microsoft.KeyVault/vaults/kvvault-1234abcd",
+		platform.OutputVaultName:          "kvvault-1234abcd",
+		platform.OutputVaultURI:           "https://kvvault-1234abcd.vault.azure.net/",
+		platform.OutputVaultAuthorization: "RBAC",
 	})
-	outputs[stacks.OutputKubeconfig] = resource.MakeSecret(resource.NewProperty("apiVersion: v1\nkind: Config\n"))
+	outputs[platform.OutputKubeconfig] = resource.MakeSecret(resource.NewProperty("apiVersion: v1\nkind: Config\n"))
 	for _, name := range p.without {
 		delete(outputs, resource.PropertyKey(name))
 	}
 	return args.ID, resource.PropertyMap{
 		"name":              resource.NewProperty(string(args.ID)),
 		"outputs":           resource.NewProperty(outputs),
-		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(stacks.OutputKubeconfig)}),
+		"secretOutputNames": resource.NewProperty([]resource.PropertyValue{resource.NewProperty(platform.OutputKubeconfig)}),
 	}, nil
 }
 
@@ -50,9 +50,9 @@ func (platformStack) Call(pulumi.MockCallArgs) (resource.PropertyMap, error) {
 // An app stack reads the platform, then federates its own identity to the
 // platform's cluster and grants it read access to the platform's vault,
 // every Kubernetes object through the platform cluster's provider.
-func ExampleReferencePlatform() {
+func ExampleReference() {
 	program := func(ctx *pulumi.Context) error {
-		p, err := stacks.ReferencePlatform(ctx, "platform", "my-org/secure-aks/dev")
+		p, err := platform.Reference(ctx, "platform", "my-org/secure-aks/dev")
 		if err != nil {
 			return err
 		}
@@ -84,13 +84,13 @@ func ExampleReferencePlatform() {
 // An app stack that already holds a StackReference reads the contract from
 // it. A platform stack deployed before an output existed fails here, naming
 // every output it lacks, before anything is registered.
-func ExampleReadPlatform() {
+func ExampleRead() {
 	program := func(ctx *pulumi.Context) error {
 		ref, err := pulumi.NewStackReference(ctx, "platform", &pulumi.StackReferenceArgs{Name: pulumi.String("my-org/secure-aks/dev")})
 		if err != nil {
 			return err
 		}
-		p, err := stacks.ReadPlatform(ref)
+		p, err := platform.Read(ref)
 		if err != nil {
 			return err
 		}
@@ -98,7 +98,7 @@ func ExampleReadPlatform() {
 		return nil
 	}
 	// pulumi.RunErr gathers the program's errors; pulumi.Run prints the same.
-	older := platformStack{without: []string{stacks.OutputVaultID, stacks.OutputVaultAuthorization}}
+	older := platformStack{without: []string{platform.OutputVaultID, platform.OutputVaultAuthorization}}
 	if err := pulumi.RunErr(program, pulumi.WithMocks("orders", "dev", older)); err != nil {
 		fmt.Println("error:", err)
 	}

@@ -1,9 +1,8 @@
-package main
+package plan_test
 
-// The tests of internal/plan's diff. They live in this package, not in
-// internal/plan, for build time alone: this test binary links internal/plan
-// anyway, and every extra test binary of the module costs seconds of linking
-// in each run of the README's test command (BENCHMARKS.md).
+// The tests of the plan diff: Compare on small hand-made plans, what each
+// change does (the replacement table's effects, the propagation, ignored
+// paths), and the text and Markdown it writes.
 
 import (
 	"bytes"
@@ -302,5 +301,27 @@ func TestReadJSONRefusesOtherFiles(t *testing.T) {
 				t.Errorf("err = %v", err)
 			}
 		})
+	}
+}
+
+// TestIgnoredChangesAreNoChange: a change under a path the program marked
+// with pulumi.IgnoreChanges is not in the diff, as the engine sends the old
+// value; a change beside it is.
+func TestIgnoredChangesAreNoChange(t *testing.T) {
+	ignoring := func(edit func(r *plan.Resource)) *plan.Plan {
+		p := change(edit)
+		p.Resources[1].IgnoreChanges = []string{"agentPoolProfiles[0].count"}
+		return p
+	}
+	old := ignoring(func(*plan.Resource) {})
+	d := compare(t, old, ignoring(func(r *plan.Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 7 }))
+	if !d.Empty() {
+		t.Errorf("an ignored count changed the plan: %+v", d.Resources)
+	}
+	d = compare(t, old, ignoring(func(r *plan.Resource) {
+		r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["vmSize"] = "Standard_D8s_v5"
+	}))
+	if len(d.Resources) != 1 || len(d.Resources[0].Properties) != 1 || d.Resources[0].Properties[0].Path != "agentPoolProfiles[0].vmSize" {
+		t.Errorf("a change beside the ignored path: %+v", d.Resources)
 	}
 }
