@@ -93,7 +93,7 @@ type NodePoolArgs struct {
 	// VMSize is the nodes' VM size. Default DefaultNodeVMSize. Changing it
 	// replaces the pool (azure-native's forceNewMap): every node is drained
 	// and deleted before the new pool exists. To move without downtime, add
-	// a pool, move the workloads, then remove the old one (README).
+	// a pool, move the workloads, then remove the old one (docs/operations.md).
 	VMSize string
 	// Count is the fixed number of nodes, 1-1000, when the autoscaler is
 	// off (MaxCount 0). Default DefaultNodePoolCount. Changed in place.

@@ -13,7 +13,7 @@
 //   - e2e/ (build tag e2e): the end-to-end test on a real subscription with
 //     the Automation API: deploy a throwaway stack, read the secret in the
 //     sample pod, rotate it, expect no drift, destroy and purge. Without its
-//     environment it skips and names what is missing. See the README, "Run
+//     environment it skips and names what is missing. See CONTRIBUTING.md, "Run
 //     the end-to-end test", and e2e/doc.go.
 //
 // monis.app/mlog, which the webhook imports for logging only, is not served

@@ -229,18 +229,18 @@ func TestDiffCommands(t *testing.T) {
 	}
 }
 
-// TestReadmeDiffExample makes the change the README describes to a copy of
-// Pulumi.prod.yaml and checks that the README shows exactly its diff. Like
+// TestReadmeDiffExample makes the change docs/operations.md describes to a
+// copy of Pulumi.prod.yaml and checks that it shows exactly its diff. Like
 // the golden plans, -update (or UPDATE_GOLDEN=1) rewrites the example.
 func TestReadmeDiffExample(t *testing.T) {
 	const command = "$ go run ./cmd/plan -stack prod -diff tests/testdata/plans/prod.json\n"
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../docs/operations.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, block, ok := strings.Cut(string(readme), command)
 	if !ok {
-		t.Fatalf("README.md has no example starting with %q", command)
+		t.Fatalf("docs/operations.md has no example starting with %q", command)
 	}
 	shown, _, _ := strings.Cut(block, "```")
 
@@ -256,7 +256,7 @@ func TestReadmeDiffExample(t *testing.T) {
 	}
 	for _, want := range []string{"agentPoolProfiles[0].vmSize", "metadata.name: "} {
 		if !strings.Contains(got.String(), want) {
-			t.Fatalf("README.md's example change (serviceAccount: orders-api, nodeVmSize: Standard_D8s_v5) no longer changes %s in prod's plan; describe another change in README.md:\n%s", want, got.String())
+			t.Fatalf("docs/operations.md's example change (serviceAccount: orders-api, nodeVmSize: Standard_D8s_v5) no longer changes %s in prod's plan; describe another change there:\n%s", want, got.String())
 		}
 	}
 	if got.String() == shown {
@@ -265,10 +265,10 @@ func TestReadmeDiffExample(t *testing.T) {
 	if updating() {
 		i := strings.Index(string(readme), command) + len(command)
 		updated := string(readme[:i]) + got.String() + string(readme[i+len(shown):])
-		writeFile(t, "../../README.md", []byte(updated))
+		writeFile(t, "../../docs/operations.md", []byte(updated))
 		return
 	}
-	t.Errorf("README.md's diff example is out of date. It should read:\n%s\nAccept with: %s", got.String(), acceptCommand)
+	t.Errorf("docs/operations.md's diff example is out of date. It should read:\n%s\nAccept with: %s", got.String(), acceptCommand)
 }
 
 // copyProject copies Pulumi.yaml and one stack file into a temporary

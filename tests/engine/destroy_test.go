@@ -16,7 +16,7 @@ import (
 // TestProdDestroyRefusedWhileProtected: `pulumi destroy` of prod is refused
 // while its cluster and vault are protected, and deletes nothing; with
 // --skip-preview the engine deletes what is not protected before it stops.
-// After the README's unprotect step (profile standard, protect and the
+// After the unprotect step of docs/operations.md (profile standard, protect and the
 // delete lock off, `up`), destroy succeeds and deletes everything but what
 // retainOnDelete keeps: the vault's secrets.
 func TestProdDestroyRefusedWhileProtected(t *testing.T) {
@@ -41,7 +41,7 @@ func TestProdDestroyRefusedWhileProtected(t *testing.T) {
 	// With --skip-preview (the Automation API's Destroy), the engine deletes
 	// every resource that is not protected, grants, private endpoint and
 	// the vault's lock included, and refuses only the protected ones: the
-	// README warns of it.
+	// docs/operations.md warns of it.
 	if _, err := s.Destroy(ctx); err == nil || !strings.Contains(err.Error(), "protected") {
 		t.Fatalf("pulumi destroy --skip-preview of a protected prod: %v; want it refused as protected", err)
 	}
@@ -52,14 +52,14 @@ func TestProdDestroyRefusedWhileProtected(t *testing.T) {
 		}
 	}
 	if !slices.Contains(deleted, "azure-native:authorization/v20200501:ManagementLockByScope vault-lock") {
-		t.Errorf("destroy --skip-preview kept the vault's lock; the README says it goes: %v", deleted)
+		t.Errorf("destroy --skip-preview kept the vault's lock; docs/operations.md says it goes: %v", deleted)
 	}
 	// Bring back what it deleted, as the next `up` of prod would.
 	if _, err := s.Up(ctx, optup.ErrorProgressStreams(testWriter{t})); err != nil {
 		t.Fatalf("the up after a partial destroy: %v", err)
 	}
 
-	// README: "To replace or destroy a protected resource on purpose".
+	// docs/operations.md: "To replace or destroy a protected resource on purpose".
 	for key, value := range map[string]string{
 		"secure-aks:profile":          "standard",
 		"secure-aks:cluster.protect":  "false",

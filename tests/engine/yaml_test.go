@@ -16,7 +16,7 @@ import (
 	"github.com/secure-aks/secure-aks/components"
 )
 
-// TestReadmeYAMLProgram runs the README's YAML program through the YAML
+// TestReadmeYAMLProgram runs provider/README.md's YAML program through the YAML
 // language host and the component provider binary (real Construct calls
 // over gRPC), on the dev platform in the same backend. Two substitutions
 // only: the platform stack's name, and the Kubernetes provider rendering
@@ -27,13 +27,13 @@ func TestReadmeYAMLProgram(t *testing.T) {
 	ctx := context.Background()
 	_, dir := devPlatform(t)
 
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../../provider/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile("(?s)A YAML program that mounts a vault's secret in the platform's cluster.*?```yaml\n(.*?)```").FindSubmatch(readme)
 	if m == nil {
-		t.Fatal("README.md has no YAML program after \"A YAML program that mounts a vault's secret\"; update this test")
+		t.Fatal("provider/README.md has no YAML program after \"A YAML program that mounts a vault's secret\"; update this test")
 	}
 	program := string(m[1])
 	for _, r := range []struct{ old, new string }{
@@ -42,7 +42,7 @@ func TestReadmeYAMLProgram(t *testing.T) {
 			"      renderYamlToDirectory: " + filepath.Join(dir, "yaml-manifests") + "\n"},
 	} {
 		if !strings.Contains(program, r.old) {
-			t.Fatalf("the README's YAML program has no %q; update this test", r.old)
+			t.Fatalf("provider/README.md's YAML program has no %q; update this test", r.old)
 		}
 		program = strings.Replace(program, r.old, r.new, 1)
 	}
@@ -60,7 +60,7 @@ func TestReadmeYAMLProgram(t *testing.T) {
 	t.Cleanup(func() { _ = s.Workspace().RemoveStack(context.Background(), "dev", optremove.Force()) })
 	res, err := s.Up(ctx, optup.ErrorProgressStreams(testWriter{t}))
 	if err != nil {
-		t.Fatalf("pulumi up of the README's YAML program: %v", err)
+		t.Fatalf("pulumi up of provider/README.md's YAML program: %v", err)
 	}
 	if _, err := s.Preview(ctx, optpreview.ExpectNoChanges(), optpreview.ErrorProgressStreams(testWriter{t})); err != nil {
 		t.Errorf("a second preview changes something: %v", err)
