@@ -9,26 +9,26 @@ import (
 // ClusterArgs are components.ClusterArgs as schema properties. Each field's
 // meaning, default and rules are the library's; see its docs.
 type ClusterArgs struct {
-	ResourceGroupName      pulumi.StringInput `pulumi:"resourceGroupName"`
-	Location               pulumi.StringInput `pulumi:"location,optional"`
-	Name                   string             `pulumi:"name,optional"`
-	KubernetesVersion      string             `pulumi:"kubernetesVersion,optional"`
-	NodeCount              int                `pulumi:"nodeCount,optional"`
-	NodeVMSize             string             `pulumi:"nodeVmSize,optional"`
-	AvailabilityZones      []string           `pulumi:"availabilityZones,optional"`
-	SecretRotationEnabled  *bool              `pulumi:"secretRotationEnabled,optional"`
-	RotationPollInterval   string             `pulumi:"rotationPollInterval,optional"`
-	LocalAccountsDisabled  bool               `pulumi:"localAccountsDisabled,optional"`
-	AdminGroupObjectIDs    []string           `pulumi:"adminGroupObjectIds,optional"`
-	AuthorizedIPRanges     []string           `pulumi:"authorizedIpRanges,optional"`
-	Tier                   string             `pulumi:"tier,optional"`
-	NetworkPolicy          string             `pulumi:"networkPolicy,optional"`
-	UpgradeChannel         string             `pulumi:"upgradeChannel,optional"`
-	NodeOSUpgradeChannel   string             `pulumi:"nodeOsUpgradeChannel,optional"`
-	NodeSubnetID           pulumi.StringInput `pulumi:"nodeSubnetId,optional"`
-	DiagnosticsWorkspaceID pulumi.StringInput `pulumi:"diagnosticsWorkspaceId,optional"`
-	Protect                bool               `pulumi:"protect,optional"`
-	Tags                   map[string]string  `pulumi:"tags,optional"`
+	ResourceGroupName      pulumi.StringInput    `pulumi:"resourceGroupName"`
+	Location               pulumi.StringInput    `pulumi:"location,optional"`
+	Name                   string                `pulumi:"name,optional"`
+	KubernetesVersion      string                `pulumi:"kubernetesVersion,optional"`
+	NodeCount              int                   `pulumi:"nodeCount,optional"`
+	NodeVMSize             string                `pulumi:"nodeVmSize,optional"`
+	AvailabilityZones      []string              `pulumi:"availabilityZones,optional"`
+	SecretRotationEnabled  *bool                 `pulumi:"secretRotationEnabled,optional"`
+	RotationPollInterval   string                `pulumi:"rotationPollInterval,optional"`
+	LocalAccountsDisabled  bool                  `pulumi:"localAccountsDisabled,optional"`
+	AdminGroupObjectIDs    []string              `pulumi:"adminGroupObjectIds,optional"`
+	AuthorizedIPRanges     []string              `pulumi:"authorizedIpRanges,optional"`
+	Tier                   *ClusterTier          `pulumi:"tier,optional"`
+	NetworkPolicy          *NetworkPolicy        `pulumi:"networkPolicy,optional"`
+	UpgradeChannel         *UpgradeChannel       `pulumi:"upgradeChannel,optional"`
+	NodeOSUpgradeChannel   *NodeOSUpgradeChannel `pulumi:"nodeOsUpgradeChannel,optional"`
+	NodeSubnetID           pulumi.StringInput    `pulumi:"nodeSubnetId,optional"`
+	DiagnosticsWorkspaceID pulumi.StringInput    `pulumi:"diagnosticsWorkspaceId,optional"`
+	Protect                bool                  `pulumi:"protect,optional"`
+	Tags                   map[string]string     `pulumi:"tags,optional"`
 
 	NodeMinCount              int                     `pulumi:"nodeMinCount,optional"`
 	NodeMaxCount              int                     `pulumi:"nodeMaxCount,optional"`
@@ -50,8 +50,8 @@ type NodePoolArgs struct {
 	MinCount     int               `pulumi:"minCount,optional"`
 	MaxCount     int               `pulumi:"maxCount,optional"`
 	Zones        []string          `pulumi:"zones,optional"`
-	OSSKU        string            `pulumi:"osSku,optional"`
-	OSDiskType   string            `pulumi:"osDiskType,optional"`
+	OSSKU        *NodeOSSKU        `pulumi:"osSku,optional"`
+	OSDiskType   *OSDiskType       `pulumi:"osDiskType,optional"`
 	OSDiskSizeGB int               `pulumi:"osDiskSizeGb,optional"`
 	MaxPods      int               `pulumi:"maxPods,optional"`
 	Labels       map[string]string `pulumi:"labels,optional"`
@@ -83,7 +83,7 @@ func nodePools(in map[string]NodePoolArgs) map[string]components.NodePoolArgs {
 	for name, p := range in {
 		out[name] = components.NodePoolArgs{
 			VMSize: p.VMSize, Count: p.Count, MinCount: p.MinCount, MaxCount: p.MaxCount, Zones: p.Zones,
-			OSSKU: components.NodeOSSKU(p.OSSKU), OSDiskType: components.OSDiskType(p.OSDiskType), OSDiskSizeGB: p.OSDiskSizeGB,
+			OSSKU: components.NodeOSSKU(enum(p.OSSKU)), OSDiskType: components.OSDiskType(enum(p.OSDiskType)), OSDiskSizeGB: p.OSDiskSizeGB,
 			MaxPods: p.MaxPods, Labels: p.Labels, Taints: p.Taints, MaxSurge: p.MaxSurge,
 		}
 	}
@@ -121,10 +121,10 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		LocalAccountsDisabled:  args.LocalAccountsDisabled,
 		AdminGroupObjectIDs:    args.AdminGroupObjectIDs,
 		AuthorizedIPRanges:     args.AuthorizedIPRanges,
-		Tier:                   components.ClusterTier(args.Tier),
-		NetworkPolicy:          components.NetworkPolicy(args.NetworkPolicy),
-		UpgradeChannel:         components.UpgradeChannel(args.UpgradeChannel),
-		NodeOSUpgradeChannel:   components.NodeOSUpgradeChannel(args.NodeOSUpgradeChannel),
+		Tier:                   components.ClusterTier(enum(args.Tier)),
+		NetworkPolicy:          components.NetworkPolicy(enum(args.NetworkPolicy)),
+		UpgradeChannel:         components.UpgradeChannel(enum(args.UpgradeChannel)),
+		NodeOSUpgradeChannel:   components.NodeOSUpgradeChannel(enum(args.NodeOSUpgradeChannel)),
 		NodeSubnetID:           args.NodeSubnetID,
 		DiagnosticsWorkspaceID: args.DiagnosticsWorkspaceID,
 		Protect:                args.Protect,

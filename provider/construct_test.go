@@ -328,3 +328,24 @@ func TestConstructRegistry(t *testing.T) {
 		t.Errorf("%d resources registered for bad input, want none", n)
 	}
 }
+
+// A network from another language: the VNet, both zones when asked, and the
+// IDs a vault's and a registry's endpoints take.
+func TestConstructNetwork(t *testing.T) {
+	state, rec := construct(t, components.NetworkType, "vnet", map[string]property.Value{
+		"resourceGroupName":      str("rg-app"),
+		"registryDnsZoneEnabled": property.New(true),
+	})
+	vnet := find(t, rec, ":VirtualNetwork", "vnet")
+	if got := output(t, state, "networkId"); got != vnet.ID {
+		t.Errorf("output networkId %q, want %q", got, vnet.ID)
+	}
+	if got := output(t, state, "nodeSubnetId"); got != vnet.ID+"/subnets/nodes" {
+		t.Errorf("output nodeSubnetId %q", got)
+	}
+	for zone, out := range map[string]string{"vnet-vault-dns": "vaultDnsZoneId", "vnet-registry-dns": "registryDnsZoneId"} {
+		if got := output(t, state, out); got != find(t, rec, ":PrivateZone", zone).ID {
+			t.Errorf("output %s %q, want the zone %s's ID", out, got, zone)
+		}
+	}
+}

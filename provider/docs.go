@@ -98,6 +98,18 @@ func (v *Vault) Annotate(an infer.Annotator) {
 	describeFields(an, v, "Vault", map[string]string{"VaultID": "ID"}, nil)
 }
 
+func (a *NetworkArgs) Annotate(an infer.Annotator) { describeFields(an, a, "NetworkArgs", nil, nil) }
+
+func (n *Network) Annotate(an infer.Annotator) {
+	if n.Network == nil {
+		// infer annotates a zero value; the annotator walks the fields
+		// promoted from the embedded library component.
+		n.Network = &components.Network{}
+	}
+	an.Describe(n, libraryDocs["Network"])
+	describeFields(an, n, "Network", map[string]string{"NetworkID": "ID"}, nil)
+}
+
 func (r *Registry) Annotate(an infer.Annotator) {
 	if r.Registry == nil {
 		// infer annotates a zero value; the annotator walks the fields

@@ -45,6 +45,7 @@ func New() (p.Provider, error) {
 			infer.ComponentF(NewCluster),
 			infer.ComponentF(NewVault),
 			infer.ComponentF(NewRegistry),
+			infer.ComponentF(NewNetwork),
 			infer.ComponentF(NewWorkloadIdentity),
 			infer.ComponentF(NewSecretMount),
 		).

@@ -57,7 +57,7 @@ func TestSchemaComponents(t *testing.T) {
 	if schema.Name != "secure-aks" {
 		t.Errorf("package name %q, want secure-aks", schema.Name)
 	}
-	want := []string{components.ClusterType, components.RegistryType, components.SecretMountType, components.VaultType, components.WorkloadIdentityType}
+	want := []string{components.ClusterType, components.NetworkType, components.RegistryType, components.SecretMountType, components.VaultType, components.WorkloadIdentityType}
 	var got []string
 	for token, r := range schema.Resources {
 		got = append(got, token)
@@ -82,6 +82,7 @@ func TestArgsMirrorTheLibrary(t *testing.T) {
 		{NodePoolArgs{}, components.NodePoolArgs{}},
 		{MaintenanceWindow{}, components.MaintenanceWindow{}},
 		{RegistryArgs{}, components.RegistryArgs{}},
+		{NetworkArgs{}, components.NetworkArgs{}},
 		{PrivateEndpointArgs{}, components.PrivateEndpointArgs{}},
 		{WorkloadIdentityArgs{}, components.WorkloadIdentityArgs{}},
 		{ServiceAccountRef{}, components.ServiceAccountRef{}},
@@ -152,6 +153,10 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 		components.RegistryType: {
 			"Name": {"name"}, "ID": {"registryId"}, "LoginServer": {"loginServer"},
 		},
+		components.NetworkType: {
+			"ID": {"networkId"}, "NodeSubnetID": {"nodeSubnetId"}, "EndpointSubnetID": {"endpointSubnetId"},
+			"VaultDNSZoneID": {"vaultDnsZoneId"}, "RegistryDNSZoneID": {"registryDnsZoneId"},
+		},
 		components.WorkloadIdentityType: {
 			"ID": {"identityId"}, "ClientID": {"clientId"}, "PrincipalID": {"principalId"}, "TenantID": {"tenantId"},
 			"Namespace": {"namespace"}, "ServiceAccountName": {"serviceAccountName"}, "Subject": {"subject"},
@@ -166,6 +171,7 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 		components.ClusterType:          reflect.TypeFor[components.Cluster](),
 		components.VaultType:            reflect.TypeFor[components.Vault](),
 		components.RegistryType:         reflect.TypeFor[components.Registry](),
+		components.NetworkType:          reflect.TypeFor[components.Network](),
 		components.WorkloadIdentityType: reflect.TypeFor[components.WorkloadIdentity](),
 		components.SecretMountType:      reflect.TypeFor[components.SecretMount](),
 	}

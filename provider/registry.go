@@ -12,7 +12,7 @@ type RegistryArgs struct {
 	ResourceGroupName pulumi.StringInput   `pulumi:"resourceGroupName"`
 	Location          pulumi.StringInput   `pulumi:"location,optional"`
 	Name              string               `pulumi:"name,optional"`
-	SKU               string               `pulumi:"sku,optional"`
+	SKU               *RegistrySKU         `pulumi:"sku,optional"`
 	PrivateEndpoint   *PrivateEndpointArgs `pulumi:"privateEndpoint,optional"`
 	Protect           bool                 `pulumi:"protect,optional"`
 	Tags              map[string]string    `pulumi:"tags,optional"`
@@ -38,7 +38,7 @@ func NewRegistry(ctx *pulumi.Context, name string, args RegistryArgs, opts ...pu
 		ResourceGroupName: args.ResourceGroupName,
 		Location:          stringPtr(args.Location),
 		Name:              args.Name,
-		SKU:               components.RegistrySKU(args.SKU),
+		SKU:               components.RegistrySKU(enum(args.SKU)),
 		Protect:           args.Protect,
 		Tags:              args.Tags,
 	}

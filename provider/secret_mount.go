@@ -27,12 +27,12 @@ type SecretMountArgs struct {
 
 // SecretObject is components.SecretObject: one vault object to mount.
 type SecretObject struct {
-	Name     string `pulumi:"name"`
-	Type     string `pulumi:"type,optional"`
-	Version  string `pulumi:"version,optional"`
-	Alias    string `pulumi:"alias,optional"`
-	Format   string `pulumi:"format,optional"`
-	Encoding string `pulumi:"encoding,optional"`
+	Name     string      `pulumi:"name"`
+	Type     *ObjectType `pulumi:"type,optional"`
+	Version  string      `pulumi:"version,optional"`
+	Alias    string      `pulumi:"alias,optional"`
+	Format   string      `pulumi:"format,optional"`
+	Encoding string      `pulumi:"encoding,optional"`
 }
 
 // SyncSecret is components.SyncSecret.
@@ -56,7 +56,7 @@ type SecretMount struct {
 func NewSecretMount(ctx *pulumi.Context, name string, args SecretMountArgs, opts ...pulumi.ResourceOption) (*SecretMount, error) {
 	objects := make([]components.SecretObject, len(args.Objects))
 	for i, o := range args.Objects {
-		objects[i] = components.SecretObject{Name: o.Name, Type: components.ObjectType(o.Type), Version: o.Version, Alias: o.Alias, Format: o.Format, Encoding: o.Encoding}
+		objects[i] = components.SecretObject{Name: o.Name, Type: components.ObjectType(enum(o.Type)), Version: o.Version, Alias: o.Alias, Format: o.Format, Encoding: o.Encoding}
 	}
 	var sync *components.SyncSecret
 	if args.SyncSecret != nil {

@@ -13,16 +13,16 @@ type VaultArgs struct {
 	Location                    pulumi.StringInput            `pulumi:"location,optional"`
 	TenantID                    pulumi.StringInput            `pulumi:"tenantId"`
 	Name                        string                        `pulumi:"name,optional"`
-	SKU                         string                        `pulumi:"sku,optional"`
-	Authorization               string                        `pulumi:"authorization,optional"`
+	SKU                         *VaultSKU                     `pulumi:"sku,optional"`
+	Authorization               *VaultAuthorization           `pulumi:"authorization,optional"`
 	PurgeProtectionEnabled      *bool                         `pulumi:"purgeProtectionEnabled,optional"`
 	SoftDeleteRetentionDays     int                           `pulumi:"softDeleteRetentionDays,optional"`
-	NetworkDefaultAction        string                        `pulumi:"networkDefaultAction,optional"`
+	NetworkDefaultAction        *NetworkAction                `pulumi:"networkDefaultAction,optional"`
 	AllowedIPRanges             []string                      `pulumi:"allowedIpRanges,optional"`
 	SubnetIDs                   []string                      `pulumi:"subnetIds,optional"`
 	Secrets                     map[string]pulumi.StringInput `pulumi:"secrets,optional" provider:"secret"`
 	SecretsOfficerObjectID      pulumi.StringInput            `pulumi:"secretsOfficerObjectId,optional"`
-	SecretsOfficerPrincipalType string                        `pulumi:"secretsOfficerPrincipalType,optional"`
+	SecretsOfficerPrincipalType *PrincipalType                `pulumi:"secretsOfficerPrincipalType,optional"`
 	PrivateEndpoint             *VaultPrivateEndpoint         `pulumi:"privateEndpoint,optional"`
 	DiagnosticsWorkspaceID      pulumi.StringInput            `pulumi:"diagnosticsWorkspaceId,optional"`
 	DeleteLock                  bool                          `pulumi:"deleteLock,optional"`
@@ -58,16 +58,16 @@ func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.R
 		Location:                    stringPtr(args.Location),
 		TenantID:                    args.TenantID,
 		Name:                        args.Name,
-		SKU:                         components.VaultSKU(args.SKU),
-		Authorization:               components.VaultAuthorization(args.Authorization),
+		SKU:                         components.VaultSKU(enum(args.SKU)),
+		Authorization:               components.VaultAuthorization(enum(args.Authorization)),
 		PurgeProtectionEnabled:      args.PurgeProtectionEnabled,
 		SoftDeleteRetentionDays:     args.SoftDeleteRetentionDays,
-		NetworkDefaultAction:        components.NetworkAction(args.NetworkDefaultAction),
+		NetworkDefaultAction:        components.NetworkAction(enum(args.NetworkDefaultAction)),
 		AllowedIPRanges:             args.AllowedIPRanges,
 		SubnetIDs:                   args.SubnetIDs,
 		Secrets:                     args.Secrets,
 		SecretsOfficerObjectID:      args.SecretsOfficerObjectID,
-		SecretsOfficerPrincipalType: components.PrincipalType(args.SecretsOfficerPrincipalType),
+		SecretsOfficerPrincipalType: components.PrincipalType(enum(args.SecretsOfficerPrincipalType)),
 		PrivateEndpoint:             endpoint,
 		DiagnosticsWorkspaceID:      args.DiagnosticsWorkspaceID,
 		DeleteLock:                  args.DeleteLock,

@@ -11,7 +11,7 @@ import (
 // its docs. The service account goes through the Kubernetes provider given
 // in the resource options (providers: {kubernetes: ...}).
 type WorkloadIdentityArgs struct {
-	Kind               string                       `pulumi:"kind,optional"`
+	Kind               *IdentityKind                `pulumi:"kind,optional"`
 	ResourceGroupName  pulumi.StringInput           `pulumi:"resourceGroupName,optional"`
 	Location           pulumi.StringInput           `pulumi:"location,optional"`
 	Name               string                       `pulumi:"name,optional"`
@@ -36,7 +36,7 @@ type ServiceAccountRef struct {
 type VaultAccess struct {
 	VaultID       pulumi.StringInput `pulumi:"vaultId"`
 	Authorization string             `pulumi:"authorization,optional"`
-	ObjectTypes   []string           `pulumi:"objectTypes,optional"`
+	ObjectTypes   []ObjectType       `pulumi:"objectTypes,optional"`
 }
 
 // WorkloadIdentity is components.WorkloadIdentity with its outputs as schema
@@ -74,7 +74,7 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args WorkloadIdentity
 		}
 	}
 	lib := components.WorkloadIdentityArgs{
-		Kind:               components.IdentityKind(args.Kind),
+		Kind:               components.IdentityKind(enum(args.Kind)),
 		ResourceGroupName:  args.ResourceGroupName,
 		Location:           stringPtr(args.Location),
 		Name:               args.Name,

@@ -21,8 +21,11 @@ const identity = new secureaks.WorkloadIdentity("orders", {
     oidcIssuerUrl: out("oidcIssuerUrl"),
     namespace: "orders",
     serviceAccountName: "orders-api",
+    // The library's enumerations are SDK enums: secureaks.ObjectType.Secret
+    // is "secret", and a misspelt value does not compile.
+    kind: secureaks.IdentityKind.ManagedIdentity,
     vaultAccess: {
-        platform: { vaultId: out("vaultId"), objectTypes: ["secret"] },
+        platform: { vaultId: out("vaultId"), objectTypes: [secureaks.ObjectType.Secret] },
     },
 }, { providers: { kubernetes: cluster } });
 
@@ -31,7 +34,7 @@ const mount = new secureaks.SecretMount("orders", {
     vaultName: out("vaultName"),
     tenantId: out("tenantId"),
     clientId: identity.clientId,
-    objects: [{ name: "db-password", alias: "db" }],
+    objects: [{ name: "db-password", type: secureaks.ObjectType.Secret, alias: "db" }],
 }, { providers: { kubernetes: cluster } });
 
 new k8s.apps.v1.Deployment("orders", {

@@ -19,6 +19,7 @@ import (
 var Types = []string{
 	"Cluster", "ClusterArgs", "NodePoolArgs", "MaintenanceWindow",
 	"Registry", "RegistryArgs", "PrivateEndpointArgs",
+	"Network", "NetworkArgs",
 	"Vault", "VaultArgs", "VaultPrivateEndpoint",
 	"WorkloadIdentity", "WorkloadIdentityArgs", "ServiceAccountRef", "VaultAccess", "IdentityRef",
 	"SecretMount", "SecretMountArgs", "SecretObject", "SyncSecret",
