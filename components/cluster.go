@@ -12,11 +12,12 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/secure-aks/secure-aks/internal/azure"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // ClusterType is the Pulumi type token of [Cluster]. Never change it without
 // pulumi.Aliases: every existing stack would replace its cluster.
-const ClusterType = "secure-aks:index:Cluster"
+const ClusterType = tokens.Cluster
 
 // Cluster defaults. Each says where its value comes from.
 const (

@@ -7,11 +7,13 @@ import (
 	network "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240501"
 	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // NetworkType is the Pulumi type token of [Network]. Never change it without
 // pulumi.Aliases.
-const NetworkType = "secure-aks:index:Network"
+const NetworkType = tokens.Network
 
 // Network defaults (docs/azure-facts.md#cluster-hardening). The address space
 // stays clear of AKS's default overlay pod range (10.244.0.0/16) and service

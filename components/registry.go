@@ -7,11 +7,13 @@ import (
 
 	containerregistry "github.com/pulumi/pulumi-azure-native-sdk/containerregistry/v2/v20230701"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // RegistryType is the Pulumi type token of [Registry]. Never change it
 // without pulumi.Aliases.
-const RegistryType = "secure-aks:index:Registry"
+const RegistryType = tokens.Registry
 
 // RegistrySKU is an Azure Container Registry's service tier.
 type RegistrySKU string

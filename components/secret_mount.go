@@ -12,11 +12,13 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
+
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // SecretMountType is the Pulumi type token of [SecretMount]. Never change it
 // without pulumi.Aliases.
-const SecretMountType = "secure-aks:index:SecretMount"
+const SecretMountType = tokens.SecretMount
 
 // Secrets Store CSI constants (docs/azure-facts.md#secretproviderclass).
 const (

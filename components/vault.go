@@ -17,11 +17,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/internal/azure"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // VaultType is the Pulumi type token of [Vault]. Never change it without
 // pulumi.Aliases.
-const VaultType = "secure-aks:index:Vault"
+const VaultType = tokens.Vault
 
 // VaultAuthorization is how a vault authorizes data-plane access.
 type VaultAuthorization string

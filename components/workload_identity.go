@@ -13,11 +13,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/internal/azure"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // WorkloadIdentityType is the Pulumi type token of [WorkloadIdentity]. Never
 // change it without pulumi.Aliases.
-const WorkloadIdentityType = "secure-aks:index:WorkloadIdentity"
+const WorkloadIdentityType = tokens.WorkloadIdentity
 
 // IdentityKind is the kind of Entra identity a workload gets, spelled as the
 // secure-aks:workloads configuration spells it (identity: managedIdentity).

@@ -493,7 +493,7 @@ func TestStackFiles(t *testing.T) {
 				if !synced {
 					t.Error("staging: no SecretProviderClass syncs a Kubernetes Secret")
 				}
-				if n := len(plan.OfType(p.Resources, "secure-aks:index:WorkloadIdentity")); n < 2 {
+				if n := len(plan.OfType(p.Resources, components.WorkloadIdentityType)); n < 2 {
 					t.Errorf("staging: %d workloads, want several", n)
 				}
 			case "prod":
@@ -565,9 +565,9 @@ func TestStackFiles(t *testing.T) {
 			// Cluster and vault are created side by side: neither waits on the other.
 			for _, r := range p.Resources {
 				for _, d := range r.DependsOn {
-					inCluster := strings.Contains(r.URN, "secure-aks:index:Cluster")
-					inVault := strings.Contains(r.URN, "secure-aks:index:Vault")
-					if (inCluster && strings.Contains(d, "secure-aks:index:Vault")) || (inVault && strings.Contains(d, "secure-aks:index:Cluster")) {
+					inCluster := strings.Contains(r.URN, components.ClusterType)
+					inVault := strings.Contains(r.URN, components.VaultType)
+					if (inCluster && strings.Contains(d, components.VaultType)) || (inVault && strings.Contains(d, components.ClusterType)) {
 						t.Errorf("%s depends on %s", r.URN, d)
 					}
 				}

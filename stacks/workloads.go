@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // WorkloadConfig is one entry of secure-aks:workloads: a service account
@@ -343,7 +344,7 @@ func deploySample(ctx *pulumi.Context, p *Platform, w WorkloadConfig, wi *compon
 	for k, v := range wi.PodLabels() {
 		podLabels[k] = v
 	}
-	d, err := appsv1.NewDeployment(ctx, w.Name+"-sample", &appsv1.DeploymentArgs{
+	d, err := appsv1.NewDeployment(ctx, w.Name+tokens.SampleSuffix, &appsv1.DeploymentArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(w.Name),
 			Namespace: pulumi.String(w.Namespace),

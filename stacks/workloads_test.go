@@ -11,6 +11,7 @@ import (
 	"github.com/secure-aks/secure-aks/components"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/internal/plan/plantest"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 func inputString(t *testing.T, r plan.Resource, path string) string {
@@ -191,7 +192,7 @@ func checkWorkloadWiring(t *testing.T, rs []plan.Resource, w WorkloadConfig, wan
 	if !w.Sample {
 		return 0
 	}
-	d := mustFind(t, rs, "kubernetes:apps/v1:Deployment", w.Name+"-sample")
+	d := mustFind(t, rs, "kubernetes:apps/v1:Deployment", w.Name+tokens.SampleSuffix)
 	wantInput(t, d, "metadata.namespace", w.Namespace)
 	wantInput(t, d, "spec.template.spec.serviceAccountName", w.ServiceAccount)
 	// The label goes on the pod template: the webhook mutates pods.

@@ -75,7 +75,7 @@ func TestAppStack(t *testing.T) {
 
 	// No cluster, no vault: only what an app team owns.
 	for _, r := range p.Resources {
-		for _, forbidden := range []string{":ManagedCluster", "keyvault:Vault", ":ResourceGroup", "secure-aks:index:Cluster", "secure-aks:index:Vault"} {
+		for _, forbidden := range []string{":ManagedCluster", "keyvault:Vault", ":ResourceGroup", components.ClusterType, components.VaultType} {
 			if strings.HasSuffix(r.Type, forbidden) {
 				t.Errorf("the app stack creates %s %s", r.Type, r.Name)
 			}

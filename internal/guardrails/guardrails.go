@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
 // Profile is the set of rules a stack is held to, declared with
@@ -156,11 +157,11 @@ func Failed(findings []Finding) []Finding {
 // to, or "".
 func (p *Plan) workloadOf(r plan.Resource) string {
 	for cur, ok := r, true; ok; cur, ok = p.byURN[cur.Parent] {
-		if strings.HasPrefix(cur.Type, "secure-aks:index:WorkloadIdentity") || strings.HasPrefix(cur.Type, "secure-aks:index:SecretMount") {
+		if strings.HasPrefix(cur.Type, tokens.WorkloadIdentity) || strings.HasPrefix(cur.Type, tokens.SecretMount) {
 			return cur.Name
 		}
 	}
-	if name, ok := strings.CutSuffix(r.Name, "-sample"); ok && strings.HasSuffix(r.Type, "apps/v1:Deployment") {
+	if name, ok := strings.CutSuffix(r.Name, tokens.SampleSuffix); ok && strings.HasSuffix(r.Type, "apps/v1:Deployment") {
 		return name
 	}
 	return ""
