@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/guardrails"
 )
 
 // Namespace is the project's configuration namespace.
@@ -371,11 +372,7 @@ type GuardrailFinding struct {
 
 // String is the line `cmd/plan -check` prints: STATUS RULE-ID resources: message.
 func (f GuardrailFinding) String() string {
-	res := strings.Join(f.Resources, ", ")
-	if res == "" {
-		res = "-"
-	}
-	return fmt.Sprintf("%s %s %s: %s", f.Status, f.Rule, res, f.Message)
+	return guardrails.Line(f.Status, f.Rule, f.Resources, f.Message)
 }
 
 func (e *ConfigError) Error() string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/secure-aks/secure-aks/internal/guardrails"
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 // TestEveryStackPassesItsProfile runs -check on every stack file: each passes
@@ -369,7 +370,7 @@ func TestEveryDayTwoRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
 				t.Fatalf("no fixture breaks %s", rule.ID)
 			}
 			old := livePlan(t, fx.stack)
-			if failed := guardrails.Failed(guardrails.EvaluateDiff(compare(t, old, livePlan(t, fx.stack)))); len(failed) != 0 {
+			if failed := guardrails.Failed(guardrails.EvaluateDiff(plantest.Compare(t, old, livePlan(t, fx.stack)))); len(failed) != 0 {
 				t.Fatalf("an unchanged plan fails %v", failed)
 			}
 			changed := livePlan(t, fx.stack)
@@ -379,7 +380,7 @@ func TestEveryDayTwoRuleHasAFixtureThatBreaksOnlyIt(t *testing.T) {
 				changed.Resources[i].Inputs = plan.PlainMap(changed.Resources[i].RawInputs)
 			}
 			var ids []string
-			for _, f := range guardrails.Failed(guardrails.EvaluateDiff(compare(t, old, changed))) {
+			for _, f := range guardrails.Failed(guardrails.EvaluateDiff(plantest.Compare(t, old, changed))) {
 				ids = append(ids, f.Rule.ID)
 			}
 			if len(ids) != 1 || ids[0] != rule.ID {
@@ -412,14 +413,4 @@ func TestCheckWithDiffRunsTheDayTwoRules(t *testing.T) {
 	if err == nil || !strings.Contains(out.String(), "FAIL DAY2-PROTECTED-REPLACE aks: ") {
 		t.Errorf("a renamed protected cluster passed: %v\n%s", err, out.String())
 	}
-}
-
-// compare is plan.Compare, failing the test on an error.
-func compare(t *testing.T, old, new *plan.Plan) *plan.Diff {
-	t.Helper()
-	d, err := plan.Compare(old, new)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
 }

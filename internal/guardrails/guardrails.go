@@ -91,11 +91,17 @@ type Finding struct {
 
 // String is the -check line: STATUS RULE-ID resource: message.
 func (f Finding) String() string {
-	res := strings.Join(f.Resources, ", ")
+	return Line(string(f.Status), f.Rule.ID, f.Resources, f.Message)
+}
+
+// Line is the -check line of one rule's outcome: STATUS RULE-ID resources:
+// message, with "-" for no resource.
+func Line(status, rule string, resources []string, message string) string {
+	res := strings.Join(resources, ", ")
 	if res == "" {
 		res = "-"
 	}
-	return fmt.Sprintf("%s %s %s: %s", f.Status, f.Rule.ID, res, f.Message)
+	return fmt.Sprintf("%s %s %s: %s", status, rule, res, message)
 }
 
 // Evaluate runs every rule on p for profile, in the order of Rules.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/secure-aks/secure-aks/internal/plan"
+	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
 
 const (
@@ -45,17 +46,8 @@ func change(edit func(cluster *plan.Resource)) *plan.Plan {
 	return p
 }
 
-func compare(t *testing.T, old, new *plan.Plan) *plan.Diff {
-	t.Helper()
-	d, err := plan.Compare(old, new)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
 func TestCompareSamePlanIsEmpty(t *testing.T) {
-	d := compare(t, basePlan(), basePlan())
+	d := plantest.Compare(t, basePlan(), basePlan())
 	if !d.Empty() {
 		t.Errorf("diff of a plan with itself: %+v", d)
 	}
@@ -142,7 +134,7 @@ func TestCompareChangedInputs(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := compare(t, basePlan(), change(tt.edit))
+			d := plantest.Compare(t, basePlan(), change(tt.edit))
 			if len(d.Resources) != 1 {
 				t.Fatalf("want one changed resource, got %+v", d.Resources)
 			}
@@ -179,7 +171,7 @@ func TestCompareAddedRemovedAndOutputs(t *testing.T) {
 		Inputs:   map[string]any{"metadata": map[string]any{"name": "reader"}}})
 	new.Outputs["clusterName"] = "aks-2"
 
-	d := compare(t, old, new)
+	d := plantest.Compare(t, old, new)
 	if d.Count(plan.OpAdd) != 1 || d.Count(plan.OpRemove) != 1 || d.Count(plan.OpUpdate)+d.Count(plan.OpReplace) != 0 {
 		t.Fatalf("diff = %+v", d)
 	}
@@ -216,7 +208,7 @@ func TestCompareAddedRemovedAndOutputs(t *testing.T) {
 }
 
 func TestMarkdownMarksReplacement(t *testing.T) {
-	d := compare(t, basePlan(), change(func(r *plan.Resource) { r.Inputs["dnsPrefix"] = "aks2" }))
+	d := plantest.Compare(t, basePlan(), change(func(r *plan.Resource) { r.Inputs["dnsPrefix"] = "aks2" }))
 	var md bytes.Buffer
 	if err := d.WriteMarkdown(&md); err != nil {
 		t.Fatal(err)
@@ -253,7 +245,7 @@ func TestReplacementListsDependents(t *testing.T) {
 	}
 	changed := withK8s()
 	changed.Resources[1].Inputs["dnsPrefix"] = "aks2"
-	d := compare(t, withK8s(), changed)
+	d := plantest.Compare(t, withK8s(), changed)
 	if d.Count(plan.OpReplace) != 1 || len(d.Resources) != 1 {
 		t.Fatalf("changes = %+v", d.Resources)
 	}
@@ -283,7 +275,7 @@ func TestReplacementListsDependents(t *testing.T) {
 	// An update in place affects nobody.
 	updated := withK8s()
 	updated.Resources[1].Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 4
-	if d := compare(t, withK8s(), updated); len(d.Affected) != 0 {
+	if d := plantest.Compare(t, withK8s(), updated); len(d.Affected) != 0 {
 		t.Errorf("an update lists affected resources: %+v", d.Affected)
 	}
 }
@@ -314,11 +306,11 @@ func TestIgnoredChangesAreNoChange(t *testing.T) {
 		return p
 	}
 	old := ignoring(func(*plan.Resource) {})
-	d := compare(t, old, ignoring(func(r *plan.Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 7 }))
+	d := plantest.Compare(t, old, ignoring(func(r *plan.Resource) { r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["count"] = 7 }))
 	if !d.Empty() {
 		t.Errorf("an ignored count changed the plan: %+v", d.Resources)
 	}
-	d = compare(t, old, ignoring(func(r *plan.Resource) {
+	d = plantest.Compare(t, old, ignoring(func(r *plan.Resource) {
 		r.Inputs["agentPoolProfiles"].([]any)[0].(map[string]any)["vmSize"] = "Standard_D8s_v5"
 	}))
 	if len(d.Resources) != 1 || len(d.Resources[0].Properties) != 1 || d.Resources[0].Properties[0].Path != "agentPoolProfiles[0].vmSize" {

@@ -80,3 +80,13 @@ func AssertChain(t testing.TB, what string, rs []plan.Resource) {
 		}
 	}
 }
+
+// Compare is plan.Compare, failing the test on an error.
+func Compare(t testing.TB, old, new *plan.Plan) *plan.Diff {
+	t.Helper()
+	d, err := plan.Compare(old, new)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
