@@ -582,8 +582,15 @@ func (a ClusterArgs) ignoredClusterChanges() []string {
 // returns the pools and the grant: what pods need (Cluster.Ready).
 func (a ClusterArgs) beside(ctx *pulumi.Context, name string, aks *containerservice.ManagedCluster, child []pulumi.ResourceOption) ([]pulumi.Resource, error) {
 	var ready []pulumi.Resource
+	// One pool after another: pools share the node subnet, and azurerm
+	// locks that subnet around each node pool's create "to avoid race
+	// condition with AKS" (docs/azure-facts.md#node-pools).
 	for _, pool := range sortedKeys(a.NodePools) {
-		p, err := a.newNodePool(ctx, name, pool, a.NodePools[pool], aks.Name, child)
+		opts := child
+		if len(ready) > 0 {
+			opts = append(slices.Clone(child), pulumi.DependsOn(ready[len(ready)-1:]))
+		}
+		p, err := a.newNodePool(ctx, name, pool, a.NodePools[pool], aks.Name, opts)
 		if err != nil {
 			return nil, err
 		}

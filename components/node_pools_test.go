@@ -187,3 +187,17 @@ func TestClusterReadyNamesWhatPodsNeed(t *testing.T) {
 		t.Errorf("Ready = %v, want %v", ready, want)
 	}
 }
+
+// TestUserPoolsAreMadeOneAfterAnother: each pool waits for the one before
+// it, in name order, so that two never race on the node subnet.
+func TestUserPoolsAreMadeOneAfterAnother(t *testing.T) {
+	t.Parallel()
+	rec := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg"), NodePools: map[string]NodePoolArgs{"apps": {}, "batch": {}, "gpu": {}}})
+	apps, batch, gpu := mustFind(t, rec, ":AgentPool", "aks-pool-apps"), mustFind(t, rec, ":AgentPool", "aks-pool-batch"), mustFind(t, rec, ":AgentPool", "aks-pool-gpu")
+	if slices.Contains(apps.DependsOn, batch.URN) || slices.Contains(apps.DependsOn, gpu.URN) {
+		t.Errorf("the first pool waits for a later one: %v", apps.DependsOn)
+	}
+	if !slices.Contains(batch.DependsOn, apps.URN) || !slices.Contains(gpu.DependsOn, batch.URN) {
+		t.Errorf("the pools are not chained: batch waits for %v, gpu for %v", batch.DependsOn, gpu.DependsOn)
+	}
+}
