@@ -306,8 +306,9 @@ type Cluster struct {
 	// the admin kubeconfig when local accounts are on; otherwise the user
 	// kubeconfig converted to run `kubelogin get-token --login azurecli`.
 	Kubeconfig pulumi.StringOutput
-	// KubernetesProvider deploys into the cluster. Its clusterIdentifier is the
-	// cluster ID, so a rotated kubeconfig does not replace it.
+	// KubernetesProvider deploys into the cluster. Its clusterIdentifier is
+	// this incarnation of the cluster (UID), so a rotated kubeconfig does
+	// not replace it, and a cluster replaced under the same name does.
 	KubernetesProvider *kubernetes.Provider
 
 	// ready are the resources beside the cluster that pods need (Ready).

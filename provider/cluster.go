@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
@@ -90,9 +91,10 @@ func nodePools(in map[string]NodePoolArgs) map[string]components.NodePoolArgs {
 	return out
 }
 
-// Cluster is components.Cluster with its outputs as schema properties. The
-// library's Kubernetes provider is not one: a program in another language
-// makes its own from kubeconfig, with clusterIdentifier set to clusterUid.
+// Cluster is components.Cluster with its outputs as schema properties,
+// the Kubernetes provider among them: the schema refers to the Kubernetes
+// package's provider (kubernetesProviderRef), so every language's SDK types
+// it as that package's Provider.
 type Cluster struct {
 	*components.Cluster
 	Name                    pulumi.StringOutput `pulumi:"name"`
@@ -104,6 +106,10 @@ type Cluster struct {
 	SecretsProviderClientID pulumi.StringOutput `pulumi:"secretsProviderClientId"`
 	SecretsProviderObjectID pulumi.StringOutput `pulumi:"secretsProviderObjectId"`
 	Kubeconfig              pulumi.StringOutput `pulumi:"kubeconfig" provider:"secret"`
+	// The version is the Kubernetes SDK's, in go.mod (a test holds them
+	// equal); infer writes a resource reference, which New's schema
+	// rewrites into the package's provider reference.
+	KubernetesProvider *kubernetes.Provider `pulumi:"kubernetesProvider" provider:"type=kubernetes@4.32.0:index:Provider"`
 }
 
 // NewCluster wraps components.NewCluster.
@@ -160,6 +166,7 @@ func NewCluster(ctx *pulumi.Context, name string, args ClusterArgs, opts ...pulu
 		SecretsProviderClientID: c.SecretsProviderIdentity.ClientID,
 		SecretsProviderObjectID: c.SecretsProviderIdentity.ObjectID,
 		Kubeconfig:              c.Kubeconfig,
+		KubernetesProvider:      c.KubernetesProvider,
 	}, nil
 }
 

@@ -160,6 +160,19 @@ func TestConstructCluster(t *testing.T) {
 	if v, _ := state.GetOk("kubeconfig"); !v.Secret() {
 		t.Errorf("output kubeconfig is not a secret")
 	}
+
+	// The Kubernetes provider crosses as a reference to the one the
+	// library made, which the engine hydrates into the language's Provider.
+	k8s := find(t, rec, "pulumi:providers:kubernetes", "aks-k8s")
+	v, ok := state.GetOk("kubernetesProvider")
+	if !ok || !v.IsResourceReference() {
+		t.Fatalf("output kubernetesProvider = %v, want a resource reference", v)
+	}
+	// The integration server names stack and project otherwise than the
+	// recorder; the type and name are the provider's.
+	if ref := v.AsResourceReference(); !strings.HasSuffix(k8s.URN, "$"+string(ref.URN.Type())+"::"+ref.URN.Name()) {
+		t.Errorf("output kubernetesProvider refers to %s, want the cluster's provider %s", ref.URN, k8s.URN)
+	}
 }
 
 // A vault's secrets stay secret on their way in, and its outputs name it.

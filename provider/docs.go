@@ -70,7 +70,7 @@ func (c *Cluster) Annotate(an infer.Annotator) {
 		// promoted from the embedded library component.
 		c.Cluster = &components.Cluster{}
 	}
-	an.Describe(c, libraryDocs["Cluster"]+" From other languages, make the Kubernetes provider from kubeconfig, with clusterIdentifier set to clusterUid.")
+	an.Describe(c, libraryDocs["Cluster"])
 	describeFields(an, c, "Cluster",
 		map[string]string{
 			"ClusterID":               "ID",

@@ -9,7 +9,7 @@ var libraryDocs = map[string]string{
 	"Cluster.ID":                                   "ID is the cluster's Azure resource ID.",
 	"Cluster.Kubeconfig":                           "Kubeconfig is the kubeconfig the Kubernetes provider uses, as a secret:\nthe admin kubeconfig when local accounts are on; otherwise the user\nkubeconfig converted to run `kubelogin get-token --login azurecli`.",
 	"Cluster.KubeletIdentity":                      "KubeletIdentity is the nodes' managed identity.",
-	"Cluster.KubernetesProvider":                   "KubernetesProvider deploys into the cluster. Its clusterIdentifier is the\ncluster ID, so a rotated kubeconfig does not replace it.",
+	"Cluster.KubernetesProvider":                   "KubernetesProvider deploys into the cluster. Its clusterIdentifier is\nthis incarnation of the cluster (UID), so a rotated kubeconfig does\nnot replace it, and a cluster replaced under the same name does.",
 	"Cluster.Name":                                 "Name is the cluster's Azure name.",
 	"Cluster.OIDCIssuerURL":                        "OIDCIssuerURL is the cluster's OIDC issuer URL, ending in \"/\". Federated\ncredentials must use it verbatim.",
 	"Cluster.SecretsProviderIdentity":              "SecretsProviderIdentity is the managed identity of the secrets-provider\nadd-on. Workload identity does not use it.",

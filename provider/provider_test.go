@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -144,7 +145,7 @@ func TestOutputsMirrorTheLibrary(t *testing.T) {
 			"Name": {"name"}, "ID": {"clusterId"}, "UID": {"clusterUid"}, "OIDCIssuerURL": {"oidcIssuerUrl"}, "Kubeconfig": {"kubeconfig"},
 			"KubeletIdentity":         {"kubeletClientId", "kubeletObjectId"},
 			"SecretsProviderIdentity": {"secretsProviderClientId", "secretsProviderObjectId"},
-			"KubernetesProvider":      nil, // a provider object: build one from kubeconfig and clusterUid
+			"KubernetesProvider":      {"kubernetesProvider"},
 		},
 		components.VaultType: {
 			"Name": {"name"}, "ID": {"vaultId"}, "URI": {"uri"}, "TenantID": {"tenantId"},
@@ -253,5 +254,44 @@ func TestEveryPropertyDescribed(t *testing.T) {
 	}
 	for token, ty := range schema.Types {
 		check(token, ty.Properties)
+	}
+}
+
+// The schema's reference to the Kubernetes provider names the version of
+// the Kubernetes SDK this module builds with: the one whose Provider the
+// component returns, and the one the SDKs depend on.
+func TestKubernetesProviderIsThePackages(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sdk string
+	if m := regexp.MustCompile(`github.com/pulumi/pulumi-kubernetes/sdk/v4 v(\S+)`).FindSubmatch(mod); m != nil {
+		sdk = string(m[1])
+	}
+	if sdk != kubernetesVersion {
+		t.Errorf("go.mod builds with the Kubernetes SDK %q, the schema refers to %q (kubernetesVersion)", sdk, kubernetesVersion)
+	}
+	field, _ := reflect.TypeFor[Cluster]().FieldByName("KubernetesProvider")
+	if tag, want := field.Tag.Get("provider"), "type=kubernetes@"+kubernetesVersion+":index:Provider"; tag != want {
+		t.Errorf("Cluster.KubernetesProvider's tag is %q, want %q", tag, want)
+	}
+	raw, err := os.ReadFile("schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var spec struct {
+		Resources map[string]struct {
+			Properties map[string]struct {
+				Ref string `json:"$ref"`
+			} `json:"properties"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	want := "/kubernetes/v" + kubernetesVersion + "/schema.json#/provider"
+	if got := spec.Resources[components.ClusterType].Properties["kubernetesProvider"].Ref; got != want {
+		t.Errorf("schema.json: Cluster.kubernetesProvider refers to %q, want %q", got, want)
 	}
 }

@@ -10,6 +10,9 @@ import (
 type step struct {
 	Type string
 	Ops  []apitype.OpType
+	// Provider is the provider reference (URN::ID) the resource goes
+	// through.
+	Provider string
 }
 
 // stepRecorder collects the engine's resource steps of one operation from
@@ -31,7 +34,7 @@ func recordSteps() *stepRecorder {
 			m := e.ResourcePreEvent.Metadata
 			s, ok := r.steps[m.URN]
 			if !ok {
-				s = &step{Type: m.Type}
+				s = &step{Type: m.Type, Provider: m.Provider}
 				r.steps[m.URN] = s
 			}
 			s.Ops = append(s.Ops, m.Op)

@@ -27,15 +27,7 @@ func TestReadmeYAMLProgram(t *testing.T) {
 	ctx := context.Background()
 	_, dir := devPlatform(t)
 
-	readme, err := os.ReadFile("../../provider/README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile("(?s)A YAML program that mounts a vault's secret in the platform's cluster.*?```yaml\n(.*?)```").FindSubmatch(readme)
-	if m == nil {
-		t.Fatal("provider/README.md has no YAML program after \"A YAML program that mounts a vault's secret\"; update this test")
-	}
-	program := string(m[1])
+	program := readmeYAML(t, "A YAML program that mounts a vault's secret in the platform's cluster")
 	for _, r := range []struct{ old, new string }{
 		{"name: my-org/secure-aks/dev", "name: organization/secure-aks/dev"},
 		{"      kubeconfig: ${platform.outputs[\"kubeconfig\"]}\n      clusterIdentifier: ${platform.outputs[\"clusterUid\"]}\n",
@@ -87,4 +79,84 @@ func TestReadmeYAMLProgram(t *testing.T) {
 	if got := res.Outputs["volumeName"].Value; got != "secrets-store-orders-secrets" {
 		t.Errorf("output volumeName %v", got)
 	}
+}
+
+// readmeYAML is the first YAML program after the words intro (their line
+// breaks as the file has them) in provider/README.md.
+func readmeYAML(t *testing.T, intro string) string {
+	t.Helper()
+	readme, err := os.ReadFile("../../provider/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)" + regexp.QuoteMeta(intro) + ".*?```yaml\n(.*?)```").FindSubmatch(readme)
+	if m == nil {
+		t.Fatalf("provider/README.md has no YAML program after %q; update this test", intro)
+	}
+	return string(m[1])
+}
+
+// TestReadmeYAMLClusterProvider previews provider/README.md's platform
+// program, as written, through the YAML language host and the component
+// provider binary: a Cluster, a provider from its kubeconfig and
+// clusterUid, and a namespace through that provider. Then it previews the
+// same program with provider: ${cluster.kubernetesProvider}, which the
+// YAML host refuses today; when it stops refusing, this test fails so that
+// the README can say so. (Previews only: an up would reach for the
+// stand-in cluster's API server.)
+func TestReadmeYAMLClusterProvider(t *testing.T) {
+	program := readmeYAML(t, "A YAML program\nmakes its provider from the cluster's")
+	steps, err := previewYAML(t, "readme", program)
+	if err != nil {
+		t.Fatalf("pulumi preview of provider/README.md's platform program: %v", err)
+	}
+	var provider, namespace string
+	for urn, st := range steps {
+		switch st.Type {
+		case "pulumi:providers:kubernetes":
+			provider = urn
+		case "kubernetes:core/v1:Namespace":
+			namespace = st.Provider
+		}
+	}
+	if provider == "" || !strings.HasSuffix(provider, "::k8s") {
+		t.Fatalf("the preview has no provider k8s, only %q", provider)
+	}
+	if !strings.HasPrefix(namespace, provider+"::") {
+		t.Errorf("the namespace goes through %q, want %s", namespace, provider)
+	}
+
+	const direct = "      provider: ${cluster.kubernetesProvider}\n"
+	program = strings.Replace(program, "      provider: ${k8s}\n", direct, 1)
+	if !strings.Contains(program, direct) {
+		t.Fatal("provider/README.md's platform program has no \"provider: ${k8s}\"; update this test")
+	}
+	_, err = previewYAML(t, "direct", program)
+	if err == nil || !strings.Contains(err.Error(), "resource cannot be an output") {
+		t.Errorf("the YAML host no longer refuses provider: ${cluster.kubernetesProvider} (err: %v): "+
+			"update provider/README.md and docs/azure-facts.md#pulumi-specifics, and use it in the README's program", err)
+	}
+}
+
+// previewYAML previews a YAML program in a backend of its own and returns
+// the engine's steps by URN.
+func previewYAML(t *testing.T, name, program string) (map[string]*step, error) {
+	t.Helper()
+	ctx := context.Background()
+	dir := filepath.Join(workRoot, t.Name(), name)
+	state := filepath.Join(dir, "state")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := auto.UpsertStackLocalSource(ctx, "dev", dir, auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + state}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Workspace().RemoveStack(context.Background(), "dev", optremove.Force()) })
+	steps := recordSteps()
+	_, err = s.Preview(ctx, optpreview.EventStreams(steps.ch))
+	return steps.wait(), err
 }
