@@ -9,6 +9,7 @@ import (
 	p "github.com/pulumi/pulumi-go-provider"
 	"github.com/pulumi/pulumi-go-provider/integration"
 	presource "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/urn"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
@@ -139,6 +140,47 @@ func TestConstructSecretMount(t *testing.T) {
 	}
 	if got := output(t, state, "mountPath"); got != components.DefaultMountPath {
 		t.Errorf("output mountPath %q", got)
+	}
+}
+
+// vaultAccess.*.authorization takes an Output, as the platform's
+// vaultAuthorization output is one in other languages: a known value
+// decides the grants (here access policies, no role assignment), and an
+// unknown one is refused by its property name, with nothing registered.
+func TestConstructWorkloadIdentityAuthorizationFromAnOutput(t *testing.T) {
+	platform := []urn.URN{"urn:pulumi:dev::app::pulumi:pulumi:StackReference::platform"}
+	inputs := func(authorization property.Value) map[string]property.Value {
+		return map[string]property.Value{
+			"resourceGroupName":  str("rg-app"),
+			"oidcIssuerUrl":      str(testIssuer),
+			"namespace":          str("orders"),
+			"serviceAccountName": str("orders-api"),
+			"vaultAccess": property.New(property.NewMap(map[string]property.Value{
+				"platform": property.New(property.NewMap(map[string]property.Value{
+					"vaultId":       str(testVaultID).WithDependencies(platform),
+					"authorization": authorization,
+					"objectTypes":   property.New([]property.Value{str("secret")}),
+				})),
+			})),
+		}
+	}
+
+	_, rec := construct(t, components.WorkloadIdentityType, "orders",
+		inputs(str(string(components.VaultAuthorizationAccessPolicy)).WithDependencies(platform)))
+	find(t, rec, "keyvault:AccessPolicy", "orders-platform-policy")
+	for _, r := range rec.Resources() {
+		if strings.HasSuffix(r.Type, ":RoleAssignment") {
+			t.Errorf("a role assignment %s for a vault of access policies", r.Name)
+		}
+	}
+
+	_, rec, err := tryConstruct(t, components.WorkloadIdentityType, "orders",
+		inputs(property.New(property.Computed).WithDependencies(platform)))
+	if err == nil || !strings.Contains(err.Error(), "vaultAccess.platform.authorization is not known yet") {
+		t.Errorf("an unknown authorization: err = %v, want it named", err)
+	}
+	if n := len(rec.Resources()); n != 0 {
+		t.Errorf("an unknown authorization registered %d resources", n)
 	}
 }
 

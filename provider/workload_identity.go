@@ -1,7 +1,10 @@
 package provider
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 
 	"github.com/secure-aks/secure-aks/components"
 )
@@ -33,9 +36,15 @@ type ServiceAccountRef struct {
 }
 
 // VaultAccess is components.VaultAccess: read access to one vault.
+//
+// Authorization is plain in the library, because it decides what is made
+// (role assignments or access policies). Here it takes an Output too, as
+// the platform's vaultAuthorization output is one in every other
+// language: construct reads its value, which a stack reference or a
+// literal knows even in a preview, and refuses an unknown one by name.
 type VaultAccess struct {
 	VaultID       pulumi.StringInput `pulumi:"vaultId"`
-	Authorization string             `pulumi:"authorization,optional"`
+	Authorization pulumi.StringInput `pulumi:"authorization,optional"`
 	ObjectTypes   []ObjectType       `pulumi:"objectTypes,optional"`
 }
 
@@ -70,7 +79,11 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args WorkloadIdentity
 			for i, t := range a.ObjectTypes {
 				types[i] = components.ObjectType(t)
 			}
-			access[k] = components.VaultAccess{VaultID: a.VaultID, Authorization: components.VaultAuthorization(a.Authorization), ObjectTypes: types}
+			auth, err := known(ctx, a.Authorization, "vaultAccess."+k+".authorization")
+			if err != nil {
+				return nil, fmt.Errorf("workload identity %q: %w", name, err)
+			}
+			access[k] = components.VaultAccess{VaultID: a.VaultID, Authorization: components.VaultAuthorization(auth), ObjectTypes: types}
 		}
 	}
 	lib := components.WorkloadIdentityArgs{
@@ -106,4 +119,23 @@ func NewWorkloadIdentity(ctx *pulumi.Context, name string, args WorkloadIdentity
 		Subject:            w.Subject,
 		PodLabels:          w.PodLabels().ToStringMapOutput(),
 	}, nil
+}
+
+// known is the value of an input the library takes plain: "" for none.
+// An input's value has arrived with the Construct request, so awaiting it
+// does not wait on anything; a value unknown in this preview is refused,
+// naming the property, because it decides which resources exist.
+func known(ctx *pulumi.Context, in pulumi.StringInput, property string) (string, error) {
+	if in == nil {
+		return "", nil
+	}
+	res, err := internals.UnsafeAwaitOutput(ctx.Context(), in.ToStringOutput())
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", property, err)
+	}
+	if !res.Known {
+		return "", fmt.Errorf("%s is not known yet: it decides which resources are made (role assignments or access policies), so give a value known in a preview, such as a stack reference's output or a literal", property)
+	}
+	s, _ := res.Value.(string)
+	return s, nil
 }

@@ -25,7 +25,9 @@ const identity = new secureaks.WorkloadIdentity("orders", {
     // is "secret", and a misspelt value does not compile.
     kind: secureaks.IdentityKind.ManagedIdentity,
     vaultAccess: {
-        platform: { vaultId: out("vaultId"), objectTypes: [secureaks.ObjectType.Secret] },
+        // authorization takes the platform's output: the grants follow the
+        // vault's mode (role assignments or access policies).
+        platform: { vaultId: out("vaultId"), authorization: out("vaultAuthorization"), objectTypes: [secureaks.ObjectType.Secret] },
     },
 }, { providers: { kubernetes: cluster } });
 
