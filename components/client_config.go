@@ -5,12 +5,9 @@ import (
 
 	"github.com/pulumi/pulumi-azure-native-sdk/v2/utilities"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
 
-// ClientConfigToken is the azure-native function that returns the identity
-// and subscription the provider runs as. It is invoked by token, so that the
-// large root authorization package is not compiled in.
-const ClientConfigToken = "azure-native:authorization:getClientConfig"
+	"github.com/secure-aks/secure-aks/internal/tokens"
+)
 
 // ClientConfig is the identity and subscription the azure-native provider
 // runs as.
@@ -32,7 +29,7 @@ type ClientConfig struct {
 // and never starts another plugin version.
 func GetClientConfig(ctx *pulumi.Context, opts ...pulumi.InvokeOption) (ClientConfig, error) {
 	var c ClientConfig
-	if err := ctx.Invoke(ClientConfigToken, map[string]any{}, &c, utilities.PkgInvokeDefaultOpts(opts)...); err != nil {
+	if err := ctx.Invoke(tokens.GetClientConfig, map[string]any{}, &c, utilities.PkgInvokeDefaultOpts(opts)...); err != nil {
 		return ClientConfig{}, fmt.Errorf("reading the Azure client configuration (run az login): %w", err)
 	}
 	return c, nil

@@ -24,20 +24,12 @@ const (
 	// DefaultNodeCount is the system pool size when ClusterArgs.NodeCount is 0.
 	// It is `az aks create`'s own default.
 	DefaultNodeCount = 3
-	// MinNodeCount and MaxNodeCount bound ClusterArgs.NodeCount. AKS allows up to
-	// 1000 nodes per pool; this project caps the system pool at 100.
-	MinNodeCount = 1
-	MaxNodeCount = 100
 	// DefaultNodeVMSize is the system pool VM size: 2 vCPU and 8 GiB, the
 	// smallest general-purpose v5 size that AKS accepts for a system pool.
 	DefaultNodeVMSize = "Standard_D2s_v5"
 	// DefaultRotationPollInterval is the secrets-provider add-on's own default
 	// rotation poll interval (docs/azure-facts.md#cluster: "The default rotation poll interval is two minutes").
 	DefaultRotationPollInterval = "2m"
-	// SecretsProviderAddon is the ARM key of the Key Vault CSI add-on. The CLI
-	// calls it azure-keyvault-secrets-provider; the walkthrough's
-	// "azurekeyvaultsecretsdriver" does not exist (docs/azure-facts.md#cluster).
-	SecretsProviderAddon = "azureKeyvaultSecretsProvider"
 	// systemPoolName is the name of the system agent pool.
 	systemPoolName = "system"
 	// DefaultTier is the control plane's tier: Free, with no uptime SLA
@@ -56,15 +48,6 @@ const (
 	// DefaultImageCleanerIntervalHours is the image cleaner's interval:
 	// AKS's own default, a week (docs/azure-facts.md#image-cleaner).
 	DefaultImageCleanerIntervalHours = 168
-	// MinImageCleanerIntervalHours and MaxImageCleanerIntervalHours bound it.
-	MinImageCleanerIntervalHours = 24
-	MaxImageCleanerIntervalHours = 2160
-	// RoleAcrPull is the built-in role that pulls images from a registry
-	// (docs/azure-facts.md#container-registry).
-	RoleAcrPull = azure.RoleAcrPull
-	// RoleNetworkContributor is the built-in role the cluster's identity needs
-	// on a subnet of the caller's VNet (docs/azure-facts.md#cluster-hardening).
-	RoleNetworkContributor = azure.RoleNetworkContributor
 )
 
 // ClusterTier is the AKS control plane's pricing tier.
@@ -176,10 +159,10 @@ type ClusterArgs struct {
 	// cluster, in NodeSubnetID when it is set, for application pods. Names
 	// are 1-12 lowercase letters and digits, starting with a letter, and not
 	// "system". Optional: by default none, and application pods share the
-	// system pool. With any, the system pool is tainted SystemPoolTaint, so
-	// that only system pods run on it (the taint is added in place). Adding
-	// or removing a pool creates or deletes that AgentPool and changes no
-	// other pool.
+	// system pool. With any, the system pool is tainted
+	// CriticalAddonsOnly=true:NoSchedule, so that only system pods run on it
+	// (the taint is added in place). Adding or removing a pool creates or
+	// deletes that AgentPool and changes no other pool.
 	NodePools map[string]NodePoolArgs
 	// AutoUpgradeWindow is when the UpgradeChannel may upgrade the cluster
 	// (the aksManagedAutoUpgradeSchedule maintenance configuration).
@@ -428,8 +411,8 @@ func (a ClusterArgs) Validate() error {
 	if a.DefenderEnabled && a.DiagnosticsWorkspaceID == nil {
 		fe.add("DefenderEnabled", true, "needs DiagnosticsWorkspaceID: Defender's sensor reports to a Log Analytics workspace")
 	}
-	if a.ImageCleanerIntervalHours < MinImageCleanerIntervalHours || a.ImageCleanerIntervalHours > MaxImageCleanerIntervalHours {
-		fe.addf("ImageCleanerIntervalHours", a.ImageCleanerIntervalHours, "must be between %d and %d", MinImageCleanerIntervalHours, MaxImageCleanerIntervalHours)
+	if a.ImageCleanerIntervalHours < azure.MinImageCleanerIntervalHours || a.ImageCleanerIntervalHours > azure.MaxImageCleanerIntervalHours {
+		fe.addf("ImageCleanerIntervalHours", a.ImageCleanerIntervalHours, "must be between %d and %d", azure.MinImageCleanerIntervalHours, azure.MaxImageCleanerIntervalHours)
 	}
 	if r := checkPollInterval(a.RotationPollInterval); r != "" {
 		fe.add("RotationPollInterval", a.RotationPollInterval, r)
@@ -461,13 +444,13 @@ func (a ClusterArgs) Validate() error {
 // autoscaler bounds: a system pool never scales below one node.
 func (a ClusterArgs) checkSystemPoolScale(fe *fieldErrors) {
 	if a.NodeMaxCount == 0 && a.NodeMinCount == 0 {
-		if a.NodeCount < MinNodeCount || a.NodeCount > MaxNodeCount {
-			fe.addf("NodeCount", a.NodeCount, "must be between %d and %d", MinNodeCount, MaxNodeCount)
+		if a.NodeCount < azure.MinNodeCount || a.NodeCount > azure.MaxNodeCount {
+			fe.addf("NodeCount", a.NodeCount, "must be between %d and %d", azure.MinNodeCount, azure.MaxNodeCount)
 		}
 		return
 	}
 	var sub fieldErrors
-	checkScale(&sub, "", a.NodeCount, a.NodeMinCount, a.NodeMaxCount, MinNodeCount, MaxNodeCount)
+	checkScale(&sub, "", a.NodeCount, a.NodeMinCount, a.NodeMaxCount, azure.MinNodeCount, azure.MaxNodeCount)
 	// The system pool's fields carry a "Node" prefix.
 	for _, e := range sub {
 		f := e.(*FieldError)
@@ -546,7 +529,7 @@ func NewCluster(ctx *pulumi.Context, name string, args *ClusterArgs, opts ...pul
 	c.OIDCIssuerURL = aks.OidcIssuerProfile.IssuerURL().Elem()
 	kubelet := aks.IdentityProfile.MapIndex(pulumi.String("kubeletidentity"))
 	c.KubeletIdentity = IdentityRef{ClientID: kubelet.ClientId().Elem(), ObjectID: kubelet.ObjectId().Elem()}
-	addon := aks.AddonProfiles.MapIndex(pulumi.String(SecretsProviderAddon)).Identity()
+	addon := aks.AddonProfiles.MapIndex(pulumi.String(azure.SecretsProviderAddon)).Identity()
 	c.SecretsProviderIdentity = IdentityRef{ClientID: addon.ClientId().Elem(), ObjectID: addon.ObjectId().Elem()}
 	c.Kubeconfig = kubeconfig
 	c.KubernetesProvider = provider
@@ -601,8 +584,8 @@ func (a ClusterArgs) beside(ctx *pulumi.Context, name string, aks *containerserv
 		suffix, config string
 		window         *MaintenanceWindow
 	}{
-		{"-auto-upgrade-window", AutoUpgradeScheduleName, a.AutoUpgradeWindow},
-		{"-node-os-upgrade-window", NodeOSUpgradeScheduleName, a.NodeOSUpgradeWindow},
+		{"-auto-upgrade-window", azure.AutoUpgradeScheduleName, a.AutoUpgradeWindow},
+		{"-node-os-upgrade-window", azure.NodeOSUpgradeScheduleName, a.NodeOSUpgradeWindow},
 	} {
 		if w.window == nil {
 			continue
@@ -615,7 +598,7 @@ func (a ClusterArgs) beside(ctx *pulumi.Context, name string, aks *containerserv
 		// AcrPull to the kubelet, the identity the nodes pull images with,
 		// at the registry and nowhere else (docs/azure-facts.md#container-registry).
 		kubelet := aks.IdentityProfile.MapIndex(pulumi.String("kubeletidentity")).ObjectId().Elem()
-		grant, err := newRoleAssignment(ctx, name+"-kubelet-acr-pull", a.RegistryID.ToStringOutput(), kubelet, PrincipalTypeServicePrincipal, RoleAcrPull, child...)
+		grant, err := newRoleAssignment(ctx, name+"-kubelet-acr-pull", a.RegistryID.ToStringOutput(), kubelet, PrincipalTypeServicePrincipal, azure.RoleAcrPull, child...)
 		if err != nil {
 			return nil, err
 		}
@@ -648,7 +631,7 @@ func (a ClusterArgs) subnetIdentity(ctx *pulumi.Context, name string, child []pu
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
-	grant, err := newRoleAssignment(ctx, name+"-subnet-network-contributor", a.NodeSubnetID.ToStringOutput(), id.PrincipalId, PrincipalTypeServicePrincipal, RoleNetworkContributor, child...)
+	grant, err := newRoleAssignment(ctx, name+"-subnet-network-contributor", a.NodeSubnetID.ToStringOutput(), id.PrincipalId, PrincipalTypeServicePrincipal, azure.RoleNetworkContributor, child...)
 	if err != nil {
 		return pulumi.StringOutput{}, nil, err
 	}
@@ -734,7 +717,7 @@ func (a ClusterArgs) systemPool() *containerservice.ManagedClusterAgentPoolProfi
 		p.Count = pulumi.Int(a.NodeCount)
 	}
 	if len(a.NodePools) > 0 {
-		p.NodeTaints = pulumi.ToStringArray([]string{SystemPoolTaint})
+		p.NodeTaints = pulumi.ToStringArray([]string{azure.SystemPoolTaint})
 	}
 	return p
 }
@@ -752,37 +735,14 @@ func (a ClusterArgs) autoscaled() bool {
 	return false
 }
 
-// The cluster autoscaler's settings where this project departs from AKS's
-// defaults, for production (docs/azure-facts.md#cluster-autoscaler). The
-// rest keep AKS's defaults.
-const (
-	// AutoscalerExpander picks the node pool that leaves the least CPU and
-	// memory idle when several could take a pending pod.
-	AutoscalerExpander = "least-waste"
-	// AutoscalerBalanceSimilarNodeGroups keeps zonal pools of one shape
-	// the same size, so a zone outage takes no more than its share.
-	AutoscalerBalanceSimilarNodeGroups = "true"
-	// AutoscalerSkipNodesWithLocalStorage lets the autoscaler remove nodes
-	// whose pods use emptyDir (the CSI driver's mounts are not local
-	// storage, but many sidecars use emptyDir); AKS's default is false too.
-	AutoscalerSkipNodesWithLocalStorage = "false"
-	// AutoscalerScaleDownUnneededTime and AutoscalerScaleDownDelayAfterAdd
-	// are AKS's defaults, written out so that the plan shows them.
-	AutoscalerScaleDownUnneededTime  = "10m"
-	AutoscalerScaleDownDelayAfterAdd = "10m"
-	// AutoscalerMaxGracefulTerminationSec is how long a scale-down waits
-	// for pods to stop: AKS's default, 600 seconds.
-	AutoscalerMaxGracefulTerminationSec = "600"
-)
-
 func autoscalerProfile() *containerservice.ManagedClusterPropertiesAutoScalerProfileArgs {
 	return &containerservice.ManagedClusterPropertiesAutoScalerProfileArgs{
-		Expander:                  pulumi.String(AutoscalerExpander),
-		BalanceSimilarNodeGroups:  pulumi.String(AutoscalerBalanceSimilarNodeGroups),
-		SkipNodesWithLocalStorage: pulumi.String(AutoscalerSkipNodesWithLocalStorage),
-		ScaleDownUnneededTime:     pulumi.String(AutoscalerScaleDownUnneededTime),
-		ScaleDownDelayAfterAdd:    pulumi.String(AutoscalerScaleDownDelayAfterAdd),
-		MaxGracefulTerminationSec: pulumi.String(AutoscalerMaxGracefulTerminationSec),
+		Expander:                  pulumi.String(azure.AutoscalerExpander),
+		BalanceSimilarNodeGroups:  pulumi.String(azure.AutoscalerBalanceSimilarNodeGroups),
+		SkipNodesWithLocalStorage: pulumi.String(azure.AutoscalerSkipNodesWithLocalStorage),
+		ScaleDownUnneededTime:     pulumi.String(azure.AutoscalerScaleDownUnneededTime),
+		ScaleDownDelayAfterAdd:    pulumi.String(azure.AutoscalerScaleDownDelayAfterAdd),
+		MaxGracefulTerminationSec: pulumi.String(azure.AutoscalerMaxGracefulTerminationSec),
 	}
 }
 
@@ -817,7 +777,7 @@ func (a ClusterArgs) securityProfile() *containerservice.ManagedClusterSecurityP
 // Insights' agent.
 func (a ClusterArgs) addonProfiles() containerservice.ManagedClusterAddonProfileMap {
 	addons := containerservice.ManagedClusterAddonProfileMap{
-		SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
+		azure.SecretsProviderAddon: &containerservice.ManagedClusterAddonProfileArgs{
 			Enabled: pulumi.Bool(true),
 			// Rotation is off unless enableSecretRotation is "true" (docs/azure-facts.md#cluster).
 			Config: pulumi.StringMap{
@@ -836,7 +796,7 @@ func (a ClusterArgs) addonProfiles() containerservice.ManagedClusterAddonProfile
 			"useAADAuth":                      pulumi.String("true"),
 		}
 	}
-	addons[ContainerInsightsAddon] = insights
+	addons[azure.ContainerInsightsAddon] = insights
 	return addons
 }
 

@@ -35,7 +35,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch {
-	case args.Token == components.ClientConfigToken:
+	case strings.HasSuffix(args.Token, ":getClientConfig"):
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"subscriptionId": "00000000-0000-0000-0000-00000000000a",
 			"tenantId":       "00000000-0000-0000-0000-00000000000b",

@@ -11,20 +11,8 @@ import (
 	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
-// The names AKS gives the planned-maintenance configurations of its two
-// auto-upgrade channels; no other name schedules them
-// (docs/azure-facts.md#upgrades-and-maintenance-windows).
-const (
-	AutoUpgradeScheduleName   = azure.AutoUpgradeScheduleName
-	NodeOSUpgradeScheduleName = azure.NodeOSUpgradeScheduleName
-)
-
 // Maintenance window limits (docs/azure-facts.md#upgrades-and-maintenance-windows).
 const (
-	// MinMaintenanceHours is the shortest window AKS accepts, and the
-	// default; MaxMaintenanceHours the longest.
-	MinMaintenanceHours = 4
-	MaxMaintenanceHours = 24
 	// DefaultMaintenanceUTCOffset is the window's time zone: UTC.
 	DefaultMaintenanceUTCOffset = "+00:00"
 )
@@ -38,8 +26,8 @@ type MaintenanceWindow struct {
 	// StartTime is the window's start, "HH:MM" in UTCOffset. Required.
 	// Changed in place.
 	StartTime string
-	// DurationHours is the window's length, 4-24. Default
-	// MinMaintenanceHours. Changed in place.
+	// DurationHours is the window's length, 4-24. Default 4, the shortest
+	// AKS accepts. Changed in place.
 	DurationHours int
 	// UTCOffset is the time zone of StartTime, "+HH:MM" or "-HH:MM", within
 	// -12:00 and +14:00. Default DefaultMaintenanceUTCOffset. Changed in
@@ -59,7 +47,7 @@ var (
 
 func (w MaintenanceWindow) withDefaults() MaintenanceWindow {
 	if w.DurationHours == 0 {
-		w.DurationHours = MinMaintenanceHours
+		w.DurationHours = azure.MinMaintenanceHours
 	}
 	if w.UTCOffset == "" {
 		w.UTCOffset = DefaultMaintenanceUTCOffset
@@ -78,8 +66,8 @@ func (w MaintenanceWindow) validate(fe *fieldErrors, field string) {
 	if !startTimeForm.MatchString(w.StartTime) {
 		fe.add(field+".StartTime", w.StartTime, `must be a time of day "HH:MM", such as "02:00"`)
 	}
-	if w.DurationHours < MinMaintenanceHours || w.DurationHours > MaxMaintenanceHours {
-		fe.addf(field+".DurationHours", w.DurationHours, "must be between %d and %d: AKS needs at least %d hours to upgrade", MinMaintenanceHours, MaxMaintenanceHours, MinMaintenanceHours)
+	if w.DurationHours < azure.MinMaintenanceHours || w.DurationHours > azure.MaxMaintenanceHours {
+		fe.addf(field+".DurationHours", w.DurationHours, "must be between %d and %d: AKS needs at least %d hours to upgrade", azure.MinMaintenanceHours, azure.MaxMaintenanceHours, azure.MinMaintenanceHours)
 	}
 	if !utcOffsetForm.MatchString(w.UTCOffset) || (w.UTCOffset[0] == '-' && w.UTCOffset > maxNegativeHour) || (w.UTCOffset[0] == '+' && w.UTCOffset > "+14:00") {
 		fe.add(field+".UTCOffset", w.UTCOffset, `must be "+HH:MM" or "-HH:MM" between -12:00 and +14:00`)

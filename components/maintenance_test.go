@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 func TestMaintenanceWindowsValidate(t *testing.T) {
@@ -45,7 +47,7 @@ func TestMaintenanceWindowsScheduleTheirChannels(t *testing.T) {
 	})
 	clusterName := mustFind(t, rec, ":ManagedCluster", "aks").State["name"].StringValue()
 	auto := mustFind(t, rec, ":MaintenanceConfiguration", "aks-auto-upgrade-window")
-	wantInput(t, auto, "configName", AutoUpgradeScheduleName)
+	wantInput(t, auto, "configName", azure.AutoUpgradeScheduleName)
 	wantInput(t, auto, "resourceName", clusterName)
 	wantInput(t, auto, "maintenanceWindow.schedule.weekly.dayOfWeek", "Sunday")
 	wantInput(t, auto, "maintenanceWindow.schedule.weekly.intervalWeeks", 1.0)
@@ -53,8 +55,8 @@ func TestMaintenanceWindowsScheduleTheirChannels(t *testing.T) {
 	wantInput(t, auto, "maintenanceWindow.durationHours", 6.0)
 	wantInput(t, auto, "maintenanceWindow.utcOffset", "+02:00")
 	nodeOS := mustFind(t, rec, ":MaintenanceConfiguration", "aks-node-os-upgrade-window")
-	wantInput(t, nodeOS, "configName", NodeOSUpgradeScheduleName)
-	wantInput(t, nodeOS, "maintenanceWindow.durationHours", float64(MinMaintenanceHours))
+	wantInput(t, nodeOS, "configName", azure.NodeOSUpgradeScheduleName)
+	wantInput(t, nodeOS, "maintenanceWindow.durationHours", float64(azure.MinMaintenanceHours))
 	wantInput(t, nodeOS, "maintenanceWindow.utcOffset", DefaultMaintenanceUTCOffset)
 
 	none := clusterRun(t, &ClusterArgs{ResourceGroupName: pulumi.String("rg")})

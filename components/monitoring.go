@@ -9,21 +9,6 @@ import (
 	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
-// Container Insights, as Microsoft's own template for managed-identity
-// authentication sets it up (docs/azure-facts.md#container-insights).
-const (
-	// ContainerInsightsAddon is the ARM key of the Container Insights
-	// (Azure Monitor agent) add-on.
-	ContainerInsightsAddon = azure.ContainerInsightsAddon
-	// ContainerInsightsStream is the stream of every Container Insights table.
-	ContainerInsightsStream = azure.ContainerInsightsStream
-	// ContainerInsightsAssociation is the name the association between the
-	// cluster and its data collection rule must have.
-	ContainerInsightsAssociation = "ContainerInsightsExtension"
-	// DefaultContainerInsightsInterval is how often the agent collects.
-	DefaultContainerInsightsInterval = "1m"
-)
-
 // newContainerInsights creates the data collection rule that sends the
 // cluster's Container Insights stream to the workspace, and associates it
 // with the cluster. The agent authenticates with its managed identity
@@ -38,12 +23,12 @@ func (a ClusterArgs) newContainerInsights(ctx *pulumi.Context, name string, clus
 		Description: pulumi.String("Container Insights: the cluster's logs and inventory to its Log Analytics workspace"),
 		DataSources: &insights.DataCollectionRuleDataSourcesArgs{
 			Extensions: insights.ExtensionDataSourceArray{&insights.ExtensionDataSourceArgs{
-				Name:          pulumi.String(ContainerInsightsAssociation),
+				Name:          pulumi.String(azure.ContainerInsightsAssociation),
 				ExtensionName: pulumi.String("ContainerInsights"),
-				Streams:       pulumi.ToStringArray([]string{ContainerInsightsStream}),
+				Streams:       pulumi.ToStringArray([]string{azure.ContainerInsightsStream}),
 				ExtensionSettings: pulumi.Map{
 					"dataCollectionSettings": pulumi.Map{
-						"interval":               pulumi.String(DefaultContainerInsightsInterval),
+						"interval":               pulumi.String(azure.ContainerInsightsInterval),
 						"namespaceFilteringMode": pulumi.String("Off"),
 						"enableContainerLogV2":   pulumi.Bool(true),
 					},
@@ -57,7 +42,7 @@ func (a ClusterArgs) newContainerInsights(ctx *pulumi.Context, name string, clus
 			}},
 		},
 		DataFlows: insights.DataFlowArray{&insights.DataFlowArgs{
-			Streams:      pulumi.ToStringArray([]string{ContainerInsightsStream}),
+			Streams:      pulumi.ToStringArray([]string{azure.ContainerInsightsStream}),
 			Destinations: pulumi.ToStringArray([]string{destination}),
 		}},
 		Tags: toStringMap(a.Tags),
@@ -66,7 +51,7 @@ func (a ClusterArgs) newContainerInsights(ctx *pulumi.Context, name string, clus
 		return fmt.Errorf("container insights: %w", err)
 	}
 	if _, err := insights.NewDataCollectionRuleAssociation(ctx, name+"-container-insights-link", &insights.DataCollectionRuleAssociationArgs{
-		AssociationName:      pulumi.String(ContainerInsightsAssociation),
+		AssociationName:      pulumi.String(azure.ContainerInsightsAssociation),
 		ResourceUri:          clusterID,
 		DataCollectionRuleId: dcr.ID(),
 		Description:          pulumi.String("Container Insights of this cluster"),

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 const testWorkspaceID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/logs"
@@ -36,13 +38,13 @@ func TestContainerInsightsDefenderAndImageCleaner(t *testing.T) {
 	wantInput(t, dcr, "kind", "Linux")
 	wantInput(t, dcr, "location", "westeurope")
 	wantInput(t, dcr, "dataSources.extensions.0.extensionName", "ContainerInsights")
-	wantInput(t, dcr, "dataSources.extensions.0.streams", []any{ContainerInsightsStream})
+	wantInput(t, dcr, "dataSources.extensions.0.streams", []any{azure.ContainerInsightsStream})
 	wantInput(t, dcr, "destinations.logAnalytics.0.workspaceResourceId", testWorkspaceID)
-	wantInput(t, dcr, "dataFlows.0.streams", []any{ContainerInsightsStream})
+	wantInput(t, dcr, "dataFlows.0.streams", []any{azure.ContainerInsightsStream})
 	wantInput(t, dcr, "dataFlows.0.destinations", []any{"workspace"})
 	wantInput(t, dcr, "destinations.logAnalytics.0.name", "workspace")
 	assoc := mustFind(t, rec, ":DataCollectionRuleAssociation", "aks-container-insights-link")
-	wantInput(t, assoc, "associationName", ContainerInsightsAssociation)
+	wantInput(t, assoc, "associationName", azure.ContainerInsightsAssociation)
 	wantInput(t, assoc, "resourceUri", mc.ID)
 	wantInput(t, assoc, "dataCollectionRuleId", dcr.ID)
 }
@@ -82,10 +84,10 @@ func TestKubeletPullsFromTheRegistry(t *testing.T) {
 	wantInput(t, ra, "scope", registryID)
 	wantInput(t, ra, "principalId", kubelet)
 	wantInput(t, ra, "principalType", "ServicePrincipal")
-	wantInput(t, ra, "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"+RoleAcrPull)
+	wantInput(t, ra, "roleDefinitionId", "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"+azure.RoleAcrPull)
 	n := 0
 	for _, r := range rec.Resources() {
-		if v, _ := r.Input("roleDefinitionId"); v == "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"+RoleAcrPull {
+		if v, _ := r.Input("roleDefinitionId"); v == "/subscriptions/00000000-0000-0000-0000-000000000000/providers/Microsoft.Authorization/roleDefinitions/"+azure.RoleAcrPull {
 			n++
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // deterministicGUID returns an RFC 4122 version-5 UUID of the parts, in the
@@ -48,10 +50,6 @@ func derivedRegistryName(component, subscriptionID, resourceGroup, project, stac
 	return "cr" + sanitizeAlnum(component, 14) + shortHash(8, scope, project, stack, component)
 }
 
-// MaxDNSPrefixLength is the longest DNS prefix AKS accepts
-// (docs/azure-facts.md#cluster-names-and-dns-prefix).
-const MaxDNSPrefixLength = 54
-
 // dnsPrefix derives a cluster's DNS prefix: 1-54 letters, digits and
 // hyphens, starting and ending with a letter or digit. From an explicit
 // cluster name (which may hold underscores and 63 characters), underscores
@@ -67,15 +65,11 @@ func dnsPrefix(clusterName, component string) string {
 		return "aks"
 	}
 	p := strings.ReplaceAll(clusterName, "_", "-")
-	if len(p) > MaxDNSPrefixLength {
-		p = p[:MaxDNSPrefixLength]
+	if len(p) > azure.MaxDNSPrefixLength {
+		p = p[:azure.MaxDNSPrefixLength]
 	}
 	return strings.TrimRight(p, "-")
 }
-
-// MaxApplicationDisplayNameLength is Entra's limit on an application's
-// display name (docs/azure-facts.md#other-name-limits).
-const MaxApplicationDisplayNameLength = 256
 
 // applicationDisplayName is the default display name of a workload's Entra
 // application: PROJECT-STACK-NAME-HASH, where HASH is 8 hex characters of a
@@ -85,8 +79,8 @@ const MaxApplicationDisplayNameLength = 256
 // limit.
 func applicationDisplayName(resourceGroup, project, stack, name string) string {
 	n := project + "-" + stack + "-" + name
-	if len(n) > MaxApplicationDisplayNameLength-9 {
-		n = n[:MaxApplicationDisplayNameLength-9]
+	if len(n) > azure.MaxApplicationDisplayNameLength-9 {
+		n = n[:azure.MaxApplicationDisplayNameLength-9]
 	}
 	return n + "-" + shortHash(8, strings.ToLower(resourceGroup), project, stack, name)
 }

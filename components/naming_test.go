@@ -9,6 +9,8 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // Every name the components derive, at its limits, against the rule of the
@@ -105,8 +107,8 @@ func TestApplicationDisplayNameAtItsLimit(t *testing.T) {
 		t.Errorf("resource group names are case-insensitive in Azure, but %q != %q", again, got)
 	}
 	long := applicationDisplayName("rg", strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 63))
-	if len(long) > MaxApplicationDisplayNameLength {
-		t.Errorf("display name of %d characters, over Entra's %d", len(long), MaxApplicationDisplayNameLength)
+	if len(long) > azure.MaxApplicationDisplayNameLength {
+		t.Errorf("display name of %d characters, over Entra's %d", len(long), azure.MaxApplicationDisplayNameLength)
 	}
 	other := applicationDisplayName("rg", strings.Repeat("p", 100), strings.Repeat("s", 100), strings.Repeat("w", 62)+"x")
 	if long == other {
@@ -117,7 +119,7 @@ func TestApplicationDisplayNameAtItsLimit(t *testing.T) {
 func TestRoleAssignmentNamesFollowScopePrincipalAndRole(t *testing.T) {
 	t.Parallel()
 	scope := "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv1"
-	role := "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/" + RoleKeyVaultSecretsUser
+	role := "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/" + azure.RoleKeyVaultSecretsUser
 	base := roleAssignmentName(scope, "principal-1", role)
 	if r := checkGUID(base); r != "" {
 		t.Fatalf("%q: %s", base, r)
@@ -128,7 +130,7 @@ func TestRoleAssignmentNamesFollowScopePrincipalAndRole(t *testing.T) {
 	for what, other := range map[string]string{
 		"scope":     roleAssignmentName(strings.Replace(scope, "kv1", "kv2", 1), "principal-1", role),
 		"principal": roleAssignmentName(scope, "principal-2", role),
-		"role":      roleAssignmentName(scope, "principal-1", strings.Replace(role, RoleKeyVaultSecretsUser, RoleKeyVaultCryptoUser, 1)),
+		"role":      roleAssignmentName(scope, "principal-1", strings.Replace(role, azure.RoleKeyVaultSecretsUser, azure.RoleKeyVaultCryptoUser, 1)),
 	} {
 		if other == base {
 			t.Errorf("another %s gives the same name %s", what, base)

@@ -8,6 +8,7 @@ import (
 	privatedns "github.com/pulumi/pulumi-azure-native-sdk/network/v2/v20240601"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
@@ -27,9 +28,6 @@ const (
 	DefaultNodeSubnetPrefix = "10.240.0.0/22"
 	// DefaultEndpointSubnetPrefix holds private endpoints.
 	DefaultEndpointSubnetPrefix = "10.240.4.0/24"
-	// VaultPrivateDNSZone is the private DNS zone of Key Vault's private
-	// endpoints in the public cloud (docs/azure-facts.md#key-vault-network).
-	VaultPrivateDNSZone = "privatelink.vaultcore.azure.net"
 	// nodeSubnetName and endpointSubnetName name the subnets.
 	nodeSubnetName     = "nodes"
 	endpointSubnetName = "endpoints"
@@ -226,12 +224,12 @@ func NewNetwork(ctx *pulumi.Context, name string, args *NetworkArgs, opts ...pul
 		}
 		return z.ID().ToStringOutput(), nil
 	}
-	if n.VaultDNSZoneID, err = zone("-vault-dns", VaultPrivateDNSZone); err != nil {
+	if n.VaultDNSZoneID, err = zone("-vault-dns", azure.VaultPrivateDNSZone); err != nil {
 		return nil, wrap(err)
 	}
 	n.RegistryDNSZoneID = pulumi.String("").ToStringOutput()
 	if a.RegistryDNSZoneEnabled {
-		if n.RegistryDNSZoneID, err = zone("-registry-dns", RegistryPrivateDNSZone); err != nil {
+		if n.RegistryDNSZoneID, err = zone("-registry-dns", azure.RegistryPrivateDNSZone); err != nil {
 			return nil, wrap(err)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 func validNetworkArgs() NetworkArgs {
@@ -74,11 +76,11 @@ func TestNewNetworkWiring(t *testing.T) {
 		map[string]any{"name": "endpoints", "addressPrefix": DefaultEndpointSubnetPrefix, "privateEndpointNetworkPolicies": "Disabled"},
 	})
 	zone := mustFind(t, rec, ":PrivateZone", "vnet-vault-dns")
-	wantInput(t, zone, "privateZoneName", VaultPrivateDNSZone)
+	wantInput(t, zone, "privateZoneName", azure.VaultPrivateDNSZone)
 	wantInput(t, zone, "location", "global")
 	link := mustFind(t, rec, ":VirtualNetworkLink", "vnet-vault-dns-link")
 	wantInput(t, link, "virtualNetwork.id", vnet.ID)
-	wantInput(t, link, "privateZoneName", VaultPrivateDNSZone)
+	wantInput(t, link, "privateZoneName", azure.VaultPrivateDNSZone)
 	wantInput(t, link, "registrationEnabled", false)
 	// The outputs are the VNet's, its subnets' and the zone's IDs.
 	want := []string{vnet.ID, vnet.ID + "/subnets/nodes", vnet.ID + "/subnets/endpoints", zone.ID}
@@ -117,7 +119,7 @@ func TestClusterInTheCallersSubnet(t *testing.T) {
 	wantInput(t, grant, "scope", subnet)
 	wantInput(t, grant, "principalId", id.State["principalId"].StringValue())
 	wantInput(t, grant, "principalType", "ServicePrincipal")
-	if r, _ := grant.Input("roleDefinitionId"); !strings.HasSuffix(r.(string), "/"+RoleNetworkContributor) {
+	if r, _ := grant.Input("roleDefinitionId"); !strings.HasSuffix(r.(string), "/"+azure.RoleNetworkContributor) {
 		t.Errorf("grants %v, want Network Contributor", r)
 	}
 	if !slices.Contains(mc.DependsOn, grant.URN) {

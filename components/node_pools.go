@@ -21,21 +21,12 @@ const (
 	// DefaultNodePoolCount is a user pool's fixed size when it sets
 	// neither Count nor MaxCount.
 	DefaultNodePoolCount = 1
-	// MaxNodePoolCount is AKS's limit of nodes in one pool.
-	MaxNodePoolCount = 1000
 	// DefaultMaxPods is the pods per node of a user pool: the kubelet's own
 	// default. AKS's default with Azure CNI overlay is 250; 110 keeps
 	// memory headroom per node, as the AKS baseline does.
 	DefaultMaxPods = 110
-	// MinMaxPods and MaxMaxPods bound NodePoolArgs.MaxPods with Azure CNI
-	// overlay.
-	MinMaxPods = 10
-	MaxMaxPods = 250
 	// DefaultOSDiskSizeGB is a user pool's OS disk: AKS's own default size.
 	DefaultOSDiskSizeGB = 128
-	// SystemPoolTaint keeps application pods off the system pool once user
-	// pools exist; AKS's own add-ons tolerate it.
-	SystemPoolTaint = azure.SystemPoolTaint
 )
 
 // NodeOSSKU is a node pool's operating system image.
@@ -196,7 +187,7 @@ func (p NodePoolArgs) validate(fe *fieldErrors, field string) {
 	if !vmSizePattern.MatchString(p.VMSize) {
 		fe.add(field+".VMSize", p.VMSize, "must be an Azure VM size such as Standard_D4ds_v5")
 	}
-	checkScale(fe, field, p.Count, p.MinCount, p.MaxCount, 0, MaxNodePoolCount)
+	checkScale(fe, field, p.Count, p.MinCount, p.MaxCount, 0, azure.MaxNodePoolCount)
 	checkZones(fe, field+".Zones", p.Zones)
 	checkOneOf(fe, field+".OSSKU", p.OSSKU, nodeOSSKUs)
 	checkOneOf(fe, field+".OSDiskType", p.OSDiskType, osDiskTypes)
@@ -208,8 +199,8 @@ func (p NodePoolArgs) validate(fe *fieldErrors, field string) {
 			fe.addf(field+".OSDiskType", string(p.OSDiskType), "needs a VM size whose local storage holds the %d GiB OS disk: %s has %s", p.OSDiskSizeGB, p.VMSize, capacityText(c, ok))
 		}
 	}
-	if p.MaxPods < MinMaxPods || p.MaxPods > MaxMaxPods {
-		fe.addf(field+".MaxPods", p.MaxPods, "must be between %d and %d", MinMaxPods, MaxMaxPods)
+	if p.MaxPods < azure.MinMaxPods || p.MaxPods > azure.MaxMaxPods {
+		fe.addf(field+".MaxPods", p.MaxPods, "must be between %d and %d", azure.MinMaxPods, azure.MaxMaxPods)
 	}
 	for _, k := range sortedKeys(p.Labels) {
 		switch {

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 func TestNodePoolDefaults(t *testing.T) {
@@ -111,7 +113,7 @@ func TestUserPoolsBesideTheCluster(t *testing.T) {
 	})
 	mc := mustFind(t, rec, ":ManagedCluster", "aks")
 	clusterName := mc.State["name"].StringValue()
-	wantInput(t, mc, "agentPoolProfiles.0.nodeTaints", []any{SystemPoolTaint})
+	wantInput(t, mc, "agentPoolProfiles.0.nodeTaints", []any{azure.SystemPoolTaint})
 	wantInput(t, mc, "agentPoolProfiles.0.enableAutoScaling", true)
 	wantInput(t, mc, "agentPoolProfiles.0.minCount", 2.0)
 	wantInput(t, mc, "agentPoolProfiles.0.maxCount", 4.0)
@@ -119,7 +121,7 @@ func TestUserPoolsBesideTheCluster(t *testing.T) {
 	if !slices.Equal(mc.IgnoreChanges, []string{"agentPoolProfiles[0].count"}) {
 		t.Errorf("the cluster ignores %v, want only the autoscaled system pool's count", mc.IgnoreChanges)
 	}
-	wantInput(t, mc, "autoScalerProfile.expander", AutoscalerExpander)
+	wantInput(t, mc, "autoScalerProfile.expander", azure.AutoscalerExpander)
 	if n := len(mc.Inputs["agentPoolProfiles"].([]any)); n != 1 {
 		t.Errorf("%d inline pools, want the system pool only", n)
 	}

@@ -32,10 +32,6 @@ const (
 const (
 	// DefaultRegistrySKU is the tier of a public registry.
 	DefaultRegistrySKU = RegistrySKUStandard
-	// RegistryPrivateDNSZone is the private DNS zone of registry endpoints
-	// in the public cloud: it holds the login server and the regional data
-	// endpoint.
-	RegistryPrivateDNSZone = "privatelink.azurecr.io"
 	// registryPrivateLinkGroup is a registry's private-link sub-resource.
 	registryPrivateLinkGroup = "registry"
 )

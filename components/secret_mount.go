@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/tokens"
 )
 
@@ -22,9 +23,6 @@ const SecretMountType = tokens.SecretMount
 
 // Secrets Store CSI constants (docs/azure-facts.md#secretproviderclass).
 const (
-	// SecretProviderClassAPIVersion and SecretProviderClassKind name the CRD.
-	SecretProviderClassAPIVersion = "secrets-store.csi.x-k8s.io/v1"
-	SecretProviderClassKind       = "SecretProviderClass"
 	// CSIDriver is the driver name in a pod's csi volume.
 	CSIDriver = "secrets-store.csi.k8s.io"
 	// DefaultMountPath is where the walkthrough mounts the volume.
@@ -315,8 +313,8 @@ func NewSecretMount(ctx *pulumi.Context, name string, args *SecretMountArgs, opt
 		}}
 	}
 	class, err := apiextensions.NewCustomResource(ctx, name, &apiextensions.CustomResourceArgs{
-		ApiVersion: pulumi.String(SecretProviderClassAPIVersion),
-		Kind:       pulumi.String(SecretProviderClassKind),
+		ApiVersion: pulumi.String(azure.SecretProviderClassAPIVersion),
+		Kind:       pulumi.String(azure.SecretProviderClassKind),
 		Metadata: &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(a.Name),
 			Namespace: pulumi.String(a.Namespace),

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // Small validators shared by the components. Each checks one rule and returns
@@ -82,15 +84,11 @@ func checkPollInterval(v string) string {
 	return ""
 }
 
-// MaxTags is the most tags Azure accepts on one resource
-// (docs/azure-facts.md#other-name-limits).
-const MaxTags = 50
-
-// checkTags applies Azure's tag limits: at most MaxTags tags, names of 1-512
+// checkTags applies Azure's tag limits: at most azure.MaxTags tags, names of 1-512
 // characters without <>%&\?/, values of at most 256 characters.
 func checkTags(fe *fieldErrors, field string, tags map[string]string) {
-	if len(tags) > MaxTags {
-		fe.addf(field, len(tags), "must hold at most %d tags", MaxTags)
+	if len(tags) > azure.MaxTags {
+		fe.addf(field, len(tags), "must hold at most %d tags", azure.MaxTags)
 	}
 	for _, k := range sortedKeys(tags) {
 		switch {

@@ -60,23 +60,11 @@ const (
 const (
 	// DefaultSoftDeleteRetentionDays is Azure's default and maximum retention.
 	DefaultSoftDeleteRetentionDays = 90
-	// MinSoftDeleteRetentionDays and MaxSoftDeleteRetentionDays bound the
-	// retention Azure accepts.
-	MinSoftDeleteRetentionDays = 7
-	MaxSoftDeleteRetentionDays = 90
 	// DefaultVaultSKU is the standard (software-protected keys) tier.
 	DefaultVaultSKU = VaultSKUStandard
 	// DefaultNetworkDefaultAction denies access from networks not allowed by
 	// AllowedIPRanges or SubnetIDs: the secure default.
 	DefaultNetworkDefaultAction = NetworkActionDeny
-	// SecretContentType is the contentType of every secret the vault writes:
-	// the values come from Pulumi configuration, as text.
-	SecretContentType = "text/plain"
-	// RoleKeyVaultSecretsOfficer is the built-in role that reads and writes
-	// every secret through the data plane, granted only to
-	// VaultArgs.SecretsOfficerObjectID: writing secrets through ARM does not
-	// need it (docs/azure-facts.md#key-vault-access).
-	RoleKeyVaultSecretsOfficer = azure.RoleKeyVaultSecretsOfficer
 )
 
 // VaultArgs configures a [Vault]. The zero value of every optional field
@@ -308,8 +296,8 @@ func (a VaultArgs) Validate() error {
 	if a.Authorization != VaultAuthorizationRBAC && a.Authorization != VaultAuthorizationAccessPolicy {
 		fe.addf("Authorization", string(a.Authorization), "must be %q or %q", VaultAuthorizationRBAC, VaultAuthorizationAccessPolicy)
 	}
-	if a.SoftDeleteRetentionDays < MinSoftDeleteRetentionDays || a.SoftDeleteRetentionDays > MaxSoftDeleteRetentionDays {
-		fe.addf("SoftDeleteRetentionDays", a.SoftDeleteRetentionDays, "must be between %d and %d", MinSoftDeleteRetentionDays, MaxSoftDeleteRetentionDays)
+	if a.SoftDeleteRetentionDays < azure.MinSoftDeleteRetentionDays || a.SoftDeleteRetentionDays > azure.MaxSoftDeleteRetentionDays {
+		fe.addf("SoftDeleteRetentionDays", a.SoftDeleteRetentionDays, "must be between %d and %d", azure.MinSoftDeleteRetentionDays, azure.MaxSoftDeleteRetentionDays)
 	}
 	if a.NetworkDefaultAction != NetworkActionAllow && a.NetworkDefaultAction != NetworkActionDeny {
 		fe.add("NetworkDefaultAction", string(a.NetworkDefaultAction), `must be "Allow" or "Deny"`)
@@ -455,7 +443,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			perms := &keyvaultPermissions{secrets: []string{"get", "list", "set", "delete", "recover"}}
 			_, err = newAccessPolicy(ctx, name+"-secrets-officer-policy", vaultID, v.policies, a.TenantID, a.SecretsOfficerObjectID, perms, child...)
 		} else {
-			_, err = newRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, RoleKeyVaultSecretsOfficer, child...)
+			_, err = newRoleAssignment(ctx, name+"-secrets-officer", vaultID, a.SecretsOfficerObjectID, a.SecretsOfficerPrincipalType, azure.RoleKeyVaultSecretsOfficer, child...)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("creating vault %q: %w", name, err)
@@ -478,7 +466,7 @@ func NewVault(ctx *pulumi.Context, name string, args *VaultArgs, opts ...pulumi.
 			SecretName:        pulumi.String(sn),
 			Properties: &keyvault.SecretPropertiesArgs{
 				Value:       pulumi.ToSecret(a.Secrets[sn]).(pulumi.StringOutput),
-				ContentType: pulumi.String(SecretContentType),
+				ContentType: pulumi.String(azure.SecretContentType),
 			},
 		}, secretOpts...)
 		if err != nil {

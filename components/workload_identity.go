@@ -53,25 +53,19 @@ const (
 const (
 	// DefaultAudience is the audience of Entra workload identity federation.
 	DefaultAudience = azure.TokenExchangeAudience
-	// MaxFederatedCredentials is Azure's limit per identity.
-	MaxFederatedCredentials = azure.MaxFederatedCredentials
 	// ClientIDAnnotation and TenantIDAnnotation go on the service account.
 	ClientIDAnnotation = azure.ClientIDAnnotation
 	TenantIDAnnotation = "azure.workload.identity/tenant-id"
 	// UseLabel must be on the pod template: the webhook mutates only pods
 	// that carry it.
 	UseLabel = "azure.workload.identity/use"
-	// The least-privilege built-in roles for reading each object type.
-	RoleKeyVaultSecretsUser     = azure.RoleKeyVaultSecretsUser
-	RoleKeyVaultCertificateUser = azure.RoleKeyVaultCertificateUser
-	RoleKeyVaultCryptoUser      = azure.RoleKeyVaultCryptoUser
 )
 
 // readerRoles maps an object type to the role that reads it in RBAC mode.
 var readerRoles = map[ObjectType]struct{ id, short string }{
-	ObjectTypeSecret: {RoleKeyVaultSecretsUser, "secrets-user"},
-	ObjectTypeCert:   {RoleKeyVaultCertificateUser, "certificate-user"},
-	ObjectTypeKey:    {RoleKeyVaultCryptoUser, "crypto-user"},
+	ObjectTypeSecret: {azure.RoleKeyVaultSecretsUser, "secrets-user"},
+	ObjectTypeCert:   {azure.RoleKeyVaultCertificateUser, "certificate-user"},
+	ObjectTypeKey:    {azure.RoleKeyVaultCryptoUser, "crypto-user"},
 }
 
 // ServiceAccountRef names a Kubernetes service account.
@@ -266,15 +260,15 @@ func (a WorkloadIdentityArgs) Validate() error {
 	if a.Name != "" && a.Kind == IdentityKindManagedIdentity && !identityName.MatchString(a.Name) {
 		fe.add("Name", a.Name, "must be 3-128 letters, digits, hyphens or underscores, starting with a letter or digit")
 	}
-	if a.Kind == IdentityKindApplication && len(a.Name) > MaxApplicationDisplayNameLength {
-		fe.addf("Name", a.Name, "must be at most %d characters: Entra's limit on a display name", MaxApplicationDisplayNameLength)
+	if a.Kind == IdentityKindApplication && len(a.Name) > azure.MaxApplicationDisplayNameLength {
+		fe.addf("Name", a.Name, "must be at most %d characters: Entra's limit on a display name", azure.MaxApplicationDisplayNameLength)
 	}
 	if a.OIDCIssuerURL == nil {
 		fe.add("OIDCIssuerURL", nil, "is required: pass the cluster's OIDCIssuerURL")
 	}
 	checkServiceAccount(&fe, "", ServiceAccountRef{Namespace: a.Namespace, Name: a.ServiceAccountName})
-	if n := 1 + len(a.AdditionalSubjects); n > MaxFederatedCredentials {
-		fe.addf("AdditionalSubjects", len(a.AdditionalSubjects), "must hold at most %d: Azure allows %d federated credentials per identity", MaxFederatedCredentials-1, MaxFederatedCredentials)
+	if n := 1 + len(a.AdditionalSubjects); n > azure.MaxFederatedCredentials {
+		fe.addf("AdditionalSubjects", len(a.AdditionalSubjects), "must hold at most %d: Azure allows %d federated credentials per identity", azure.MaxFederatedCredentials-1, azure.MaxFederatedCredentials)
 	}
 	subjects := map[string]string{a.Namespace + "/" + a.ServiceAccountName: "the primary service account"}
 	for _, k := range sortedKeys(a.AdditionalSubjects) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
@@ -153,9 +154,9 @@ func TestWorkloadIdentityManagedIdentityWiring(t *testing.T) {
 
 	// One role per object type, scoped to the vault, never wider.
 	want := map[string]string{
-		"reader-main-secrets-user":     RoleKeyVaultSecretsUser,
-		"reader-main-certificate-user": RoleKeyVaultCertificateUser,
-		"reader-main-crypto-user":      RoleKeyVaultCryptoUser,
+		"reader-main-secrets-user":     azure.RoleKeyVaultSecretsUser,
+		"reader-main-certificate-user": azure.RoleKeyVaultCertificateUser,
+		"reader-main-crypto-user":      azure.RoleKeyVaultCryptoUser,
 	}
 	roles := plan.OfType(rec.Resources(), ":RoleAssignment")
 	if len(roles) != len(want) {

@@ -14,6 +14,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
@@ -338,8 +339,8 @@ func TestConstructClusterPoolsAndWindows(t *testing.T) {
 	pool := find(t, rec, ":AgentPool", "aks-pool-apps")
 	plantest.WantInput(t, pool, "vmSize", "Standard_D4ds_v5")
 	plantest.WantInput(t, pool, "maxCount", 3.0)
-	plantest.WantInput(t, find(t, rec, ":ManagedCluster", "aks"), "agentPoolProfiles.0.nodeTaints", []any{components.SystemPoolTaint})
-	plantest.WantInput(t, find(t, rec, ":MaintenanceConfiguration", "aks-node-os-upgrade-window"), "configName", components.NodeOSUpgradeScheduleName)
+	plantest.WantInput(t, find(t, rec, ":ManagedCluster", "aks"), "agentPoolProfiles.0.nodeTaints", []any{azure.SystemPoolTaint})
+	plantest.WantInput(t, find(t, rec, ":MaintenanceConfiguration", "aks-node-os-upgrade-window"), "configName", azure.NodeOSUpgradeScheduleName)
 
 	_, rec, err := tryConstruct(t, components.ClusterType, "aks", map[string]property.Value{
 		"resourceGroupName": str("rg-app"),

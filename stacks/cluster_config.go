@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 )
 
 // loadCluster decodes secure-aks:cluster. Its nodePools are taken out and
@@ -80,9 +81,9 @@ func (w *WindowConfig) window() *components.MaintenanceWindow {
 // number set to 0 and a pool name that repeats.
 func (c *Config) validateCluster() error {
 	errs := []error{
-		explicitZero("cluster.nodeCount", c.Cluster.NodeCount, components.MinNodeCount, components.MaxNodeCount),
-		explicitZero("cluster.nodeMaxCount", c.Cluster.NodeMaxCount, 1, components.MaxNodeCount),
-		explicitZero("cluster.imageCleanerIntervalHours", c.Cluster.ImageCleanerIntervalHours, components.MinImageCleanerIntervalHours, components.MaxImageCleanerIntervalHours),
+		explicitZero("cluster.nodeCount", c.Cluster.NodeCount, azure.MinNodeCount, azure.MaxNodeCount),
+		explicitZero("cluster.nodeMaxCount", c.Cluster.NodeMaxCount, 1, azure.MaxNodeCount),
+		explicitZero("cluster.imageCleanerIntervalHours", c.Cluster.ImageCleanerIntervalHours, azure.MinImageCleanerIntervalHours, azure.MaxImageCleanerIntervalHours),
 	}
 	index := map[string]int{}
 	for i, p := range c.Cluster.NodePools {
@@ -93,17 +94,17 @@ func (c *Config) validateCluster() error {
 		}
 		index[p.Name] = i
 		errs = append(errs,
-			explicitZero(at+".count", p.Count, 1, components.MaxNodePoolCount),
-			explicitZero(at+".maxCount", p.MaxCount, 1, components.MaxNodePoolCount),
+			explicitZero(at+".count", p.Count, 1, azure.MaxNodePoolCount),
+			explicitZero(at+".maxCount", p.MaxCount, 1, azure.MaxNodePoolCount),
 			explicitZero(at+".osDiskSizeGb", p.OSDiskSizeGB, 30, 2048),
-			explicitZero(at+".maxPods", p.MaxPods, components.MinMaxPods, components.MaxMaxPods))
+			explicitZero(at+".maxPods", p.MaxPods, azure.MinMaxPods, azure.MaxMaxPods))
 	}
 	for _, w := range []struct {
 		path string
 		w    *WindowConfig
 	}{{"cluster.maintenance.autoUpgrade", c.Cluster.Maintenance.AutoUpgrade}, {"cluster.maintenance.nodeOs", c.Cluster.Maintenance.NodeOS}} {
 		if w.w != nil {
-			errs = append(errs, explicitZero(w.path+".durationHours", w.w.DurationHours, components.MinMaintenanceHours, components.MaxMaintenanceHours),
+			errs = append(errs, explicitZero(w.path+".durationHours", w.w.DurationHours, azure.MinMaintenanceHours, azure.MaxMaintenanceHours),
 				explicitZero(w.path+".intervalWeeks", w.w.IntervalWeeks, 1, 4))
 		}
 	}

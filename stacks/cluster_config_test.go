@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
@@ -50,9 +51,9 @@ func TestNodePoolEntryPlans(t *testing.T) {
 	if !slices.Contains(pool.IgnoreChanges, "count") {
 		t.Errorf("the autoscaled pool ignores %v, want count", pool.IgnoreChanges)
 	}
-	wantInput(t, mc, "agentPoolProfiles.0.nodeTaints", []any{components.SystemPoolTaint})
-	wantInput(t, mc, "autoScalerProfile.expander", components.AutoscalerExpander)
-	wantInput(t, mc, "autoScalerProfile.balanceSimilarNodeGroups", components.AutoscalerBalanceSimilarNodeGroups)
+	wantInput(t, mc, "agentPoolProfiles.0.nodeTaints", []any{azure.SystemPoolTaint})
+	wantInput(t, mc, "autoScalerProfile.expander", azure.AutoscalerExpander)
+	wantInput(t, mc, "autoScalerProfile.balanceSimilarNodeGroups", azure.AutoscalerBalanceSimilarNodeGroups)
 	// The pool is made beside the cluster's dependents: it waits for the
 	// cluster, and nothing the workloads need waits for it.
 	for _, r := range p.Resources {

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/guardrails"
 )
 
@@ -283,8 +284,8 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 	for k, v := range userTags {
 		c.Tags[k] = v
 	}
-	if len(c.Tags) > components.MaxTags {
-		errs = append(errs, fmt.Errorf("%s: holds %d tags; with the project's own (environment, managed-by, project) every resource would carry %d, over Azure's %d", key("tags"), len(userTags), len(c.Tags), components.MaxTags))
+	if len(c.Tags) > azure.MaxTags {
+		errs = append(errs, fmt.Errorf("%s: holds %d tags; with the project's own (environment, managed-by, project) every resource would carry %d, over Azure's %d", key("tags"), len(userTags), len(c.Tags), azure.MaxTags))
 	}
 
 	errs = append(errs, c.loadSecrets(ctx))
@@ -298,7 +299,7 @@ func LoadConfig(ctx *pulumi.Context) (*Config, error) {
 		errs = append(errs, c.validateRegistry(networkErr == nil))
 	}
 	if vaultErr == nil {
-		errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, components.MinSoftDeleteRetentionDays, components.MaxSoftDeleteRetentionDays))
+		errs = append(errs, explicitZero("vault.softDeleteRetentionDays", c.Vault.SoftDeleteRetentionDays, azure.MinSoftDeleteRetentionDays, azure.MaxSoftDeleteRetentionDays))
 		errs = append(errs, components.RenameFields(tagCountDropped(c.vaultArgs(pulumi.String(c.ResourceGroup), pulumi.String("")).Validate()), vaultKey))
 	}
 	errs = append(errs, c.loadWorkloads(get(key("workloads"))))

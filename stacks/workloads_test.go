@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 	"github.com/secure-aks/secure-aks/internal/tokens"
@@ -168,9 +169,9 @@ func checkWorkloadWiring(t *testing.T, rs []plan.Resource, w WorkloadConfig, wan
 			wantInput(t, ra, "principalId", principalID)
 			wantInput(t, ra, "principalType", "ServicePrincipal")
 			role := inputString(t, ra, "roleDefinitionId")
-			if !strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultSecretsUser) &&
-				!strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultCertificateUser) &&
-				!strings.HasSuffix(role, "/roleDefinitions/"+components.RoleKeyVaultCryptoUser) {
+			if !strings.HasSuffix(role, "/roleDefinitions/"+azure.RoleKeyVaultSecretsUser) &&
+				!strings.HasSuffix(role, "/roleDefinitions/"+azure.RoleKeyVaultCertificateUser) &&
+				!strings.HasSuffix(role, "/roleDefinitions/"+azure.RoleKeyVaultCryptoUser) {
 				t.Errorf("%s grants %s, not a read role", ra.Name, role)
 			}
 		}
@@ -211,7 +212,7 @@ func checkWorkloadWiring(t *testing.T, rs []plan.Resource, w WorkloadConfig, wan
 	// pools it runs on.
 	image := SampleImage
 	for _, ra := range plan.OfType(rs, ":RoleAssignment") {
-		if strings.HasSuffix(inputString(t, ra, "roleDefinitionId"), "/"+components.RoleAcrPull) {
+		if strings.HasSuffix(inputString(t, ra, "roleDefinitionId"), "/"+azure.RoleAcrPull) {
 			registry := inputString(t, ra, "scope")
 			image = strings.ToLower(registry[strings.LastIndex(registry, "/")+1:]) + ".azurecr.io/" + SampleImage
 			if !slices.Contains(d.DependsOn, ra.URN) {

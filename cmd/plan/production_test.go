@@ -8,7 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 
-	"github.com/secure-aks/secure-aks/components"
+	"github.com/secure-aks/secure-aks/internal/azure"
 	"github.com/secure-aks/secure-aks/internal/plan"
 	"github.com/secure-aks/secure-aks/internal/plan/plantest"
 )
@@ -33,7 +33,7 @@ func TestProdIsAProductionGradeCluster(t *testing.T) {
 
 	// The system pool: tainted, autoscaled from at least 2, surging.
 	want(mc, "agentPoolProfiles.0.mode", "System")
-	want(mc, "agentPoolProfiles.0.nodeTaints", []any{components.SystemPoolTaint})
+	want(mc, "agentPoolProfiles.0.nodeTaints", []any{azure.SystemPoolTaint})
 	want(mc, "agentPoolProfiles.0.enableAutoScaling", true)
 	if n := num(mc, "agentPoolProfiles.0.minCount"); n < 2 {
 		t.Errorf("the system pool autoscales from %v nodes, want at least 2", n)
@@ -65,7 +65,7 @@ func TestProdIsAProductionGradeCluster(t *testing.T) {
 		configs = append(configs, fmt.Sprint(plantest.MustInput(t, m, "configName")))
 	}
 	slices.Sort(configs)
-	if !slices.Equal(configs, []string{components.AutoUpgradeScheduleName, components.NodeOSUpgradeScheduleName}) {
+	if !slices.Equal(configs, []string{azure.AutoUpgradeScheduleName, azure.NodeOSUpgradeScheduleName}) {
 		t.Errorf("maintenance configurations %v, want both channels' schedules", configs)
 	}
 
@@ -78,14 +78,14 @@ func TestProdIsAProductionGradeCluster(t *testing.T) {
 	want(pe, "privateLinkServiceConnections.0.privateLinkServiceId", reg.ID)
 	want(pe, "privateLinkServiceConnections.0.groupIds", []any{"registry"})
 	zone := *mustResource(t, p, ":PrivateZone", "vnet-registry-dns")
-	want(zone, "privateZoneName", components.RegistryPrivateDNSZone)
+	want(zone, "privateZoneName", azure.RegistryPrivateDNSZone)
 	want(*mustResource(t, p, ":PrivateDnsZoneGroup", "registry-endpoint-dns"), "privateDnsZoneConfigs.0.privateDnsZoneId", zone.ID)
-	want(*mustResource(t, p, ":VirtualNetworkLink", "vnet-registry-dns-link"), "privateZoneName", components.RegistryPrivateDNSZone)
+	want(*mustResource(t, p, ":VirtualNetworkLink", "vnet-registry-dns-link"), "privateZoneName", azure.RegistryPrivateDNSZone)
 
 	// One AcrPull: to the kubelet, at the registry.
 	var pulls []plan.Resource
 	for _, ra := range plan.OfType(p.Resources, ":RoleAssignment") {
-		if strings.HasSuffix(fmt.Sprint(plantest.MustInput(t, ra, "roleDefinitionId")), "/"+components.RoleAcrPull) {
+		if strings.HasSuffix(fmt.Sprint(plantest.MustInput(t, ra, "roleDefinitionId")), "/"+azure.RoleAcrPull) {
 			pulls = append(pulls, ra)
 		}
 	}

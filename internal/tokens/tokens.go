@@ -19,3 +19,9 @@ const (
 // SampleSuffix ends the logical name of a workload's sample Deployment
 // (WORKLOAD-sample).
 const SampleSuffix = "-sample"
+
+// GetClientConfig is the azure-native function that returns the identity
+// and subscription the provider runs as. The components invoke it by token,
+// so that the large root authorization package is not compiled in; the
+// offline plan's mock answers it.
+const GetClientConfig = "azure-native:authorization:getClientConfig"
