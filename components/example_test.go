@@ -247,7 +247,7 @@ func ExampleNewNetwork() {
 		_, err = components.NewVault(ctx, "kv", &components.VaultArgs{
 			ResourceGroupName: pulumi.String("rg-example"),
 			TenantID:          pulumi.String("00000000-0000-0000-0000-00000000000b"),
-			PrivateEndpoint:   &components.VaultPrivateEndpoint{SubnetID: network.EndpointSubnetID, DNSZoneID: network.VaultDNSZoneID},
+			PrivateEndpoint:   &components.PrivateEndpointArgs{SubnetID: network.EndpointSubnetID, DNSZoneID: network.VaultDNSZoneID},
 		})
 		return err
 	})

@@ -84,10 +84,10 @@ type Network struct {
 	// NodeSubnetID is the nodes' subnet (ClusterArgs.NodeSubnetID).
 	NodeSubnetID pulumi.StringOutput
 	// EndpointSubnetID is the endpoints' subnet
-	// (VaultPrivateEndpoint.SubnetID).
+	// (PrivateEndpointArgs.SubnetID).
 	EndpointSubnetID pulumi.StringOutput
 	// VaultDNSZoneID is the privatelink.vaultcore.azure.net zone
-	// (VaultPrivateEndpoint.DNSZoneID).
+	// (PrivateEndpointArgs.DNSZoneID).
 	VaultDNSZoneID pulumi.StringOutput
 	// RegistryDNSZoneID is the privatelink.azurecr.io zone, when
 	// NetworkArgs.RegistryDNSZoneEnabled (PrivateEndpointArgs.DNSZoneID of a

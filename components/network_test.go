@@ -189,7 +189,7 @@ func TestNewVaultPrivateAndGuarded(t *testing.T) {
 		a := validVaultArgs()
 		a.Name = "kv-private"
 		a.Secrets = map[string]pulumi.StringInput{"s": pulumi.String("v")}
-		a.PrivateEndpoint = &VaultPrivateEndpoint{SubnetID: pulumi.String(subnet), DNSZoneID: pulumi.String(zoneID)}
+		a.PrivateEndpoint = &PrivateEndpointArgs{SubnetID: pulumi.String(subnet), DNSZoneID: pulumi.String(zoneID)}
 		a.DiagnosticsWorkspaceID = pulumi.String(workspace)
 		a.DeleteLock, a.Protect = true, true
 		_, err := NewVault(ctx, "kv", &a)

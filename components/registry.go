@@ -73,13 +73,16 @@ type RegistryArgs struct {
 	Tags map[string]string
 }
 
-// PrivateEndpointArgs places a private endpoint.
+// PrivateEndpointArgs places a resource's private endpoint: a vault's
+// (VaultArgs.PrivateEndpoint) or a registry's (RegistryArgs.PrivateEndpoint).
 type PrivateEndpointArgs struct {
 	// SubnetID is the subnet of the endpoint (Network.EndpointSubnetID).
 	// Required. Changing it replaces the endpoint.
 	SubnetID pulumi.StringInput
-	// DNSZoneID is the resource's private DNS zone, linked to the VNet
-	// (Network.RegistryDNSZoneID). Required. Changed in place.
+	// DNSZoneID is the resource's private DNS zone, linked to the VNet:
+	// Network.VaultDNSZoneID (privatelink.vaultcore.azure.net) for a vault,
+	// Network.RegistryDNSZoneID (privatelink.azurecr.io) for a registry.
+	// Required. Changed in place.
 	DNSZoneID pulumi.StringInput
 }
 

@@ -158,7 +158,7 @@ type VaultArgs struct {
 	// A change of its subnet replaces the endpoint (azure-native's
 	// forceNewMap); while the vault has a delete lock, Azure refuses to
 	// delete the old one (docs/azure-facts.md#locks).
-	PrivateEndpoint *VaultPrivateEndpoint
+	PrivateEndpoint *PrivateEndpointArgs
 	// DiagnosticsWorkspaceID sends the vault's audit logs (category group
 	// "audit") to this Log Analytics workspace. Optional. Changed in place.
 	DiagnosticsWorkspaceID pulumi.StringInput
@@ -177,15 +177,10 @@ type VaultArgs struct {
 }
 
 // VaultPrivateEndpoint places a vault's private endpoint.
-type VaultPrivateEndpoint struct {
-	// SubnetID is the subnet of the endpoint (Network.EndpointSubnetID).
-	// Required. Changing it replaces the endpoint (see PrivateEndpoint).
-	SubnetID pulumi.StringInput
-	// DNSZoneID is the privatelink.vaultcore.azure.net private DNS zone,
-	// linked to the VNet (Network.VaultDNSZoneID). Required. Changed in
-	// place.
-	DNSZoneID pulumi.StringInput
-}
+//
+// Deprecated: it is PrivateEndpointArgs, the one type for every private
+// endpoint; write that. Removed in v0.3.0.
+type VaultPrivateEndpoint = PrivateEndpointArgs
 
 // Vault is a Key Vault with secure defaults and the secrets written to it.
 type Vault struct {

@@ -39,7 +39,7 @@ func describeFields(an infer.Annotator, s any, lib string, as, more map[string]s
 func (a *ClusterArgs) Annotate(an infer.Annotator) { describeFields(an, a, "ClusterArgs", nil, nil) }
 func (a *VaultArgs) Annotate(an infer.Annotator)   { describeFields(an, a, "VaultArgs", nil, nil) }
 func (a *VaultPrivateEndpoint) Annotate(an infer.Annotator) {
-	describeFields(an, a, "VaultPrivateEndpoint", nil, nil)
+	describeFields(an, a, "PrivateEndpointArgs", nil, nil)
 }
 func (a *NodePoolArgs) Annotate(an infer.Annotator) { describeFields(an, a, "NodePoolArgs", nil, nil) }
 func (a *MaintenanceWindow) Annotate(an infer.Annotator) {

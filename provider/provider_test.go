@@ -79,7 +79,7 @@ func TestArgsMirrorTheLibrary(t *testing.T) {
 	pairs := []struct{ provider, library any }{
 		{ClusterArgs{}, components.ClusterArgs{}},
 		{VaultArgs{}, components.VaultArgs{}},
-		{VaultPrivateEndpoint{}, components.VaultPrivateEndpoint{}},
+		{VaultPrivateEndpoint{}, components.PrivateEndpointArgs{}},
 		{NodePoolArgs{}, components.NodePoolArgs{}},
 		{MaintenanceWindow{}, components.MaintenanceWindow{}},
 		{RegistryArgs{}, components.RegistryArgs{}},

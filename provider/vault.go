@@ -30,7 +30,8 @@ type VaultArgs struct {
 	Tags                        map[string]string             `pulumi:"tags,optional"`
 }
 
-// VaultPrivateEndpoint is components.VaultPrivateEndpoint.
+// VaultPrivateEndpoint is components.PrivateEndpointArgs for a vault: a
+// schema type of its own since v0.1.0, kept so the SDKs' names stay.
 type VaultPrivateEndpoint struct {
 	SubnetID  pulumi.StringInput `pulumi:"subnetId"`
 	DNSZoneID pulumi.StringInput `pulumi:"dnsZoneId"`
@@ -49,9 +50,9 @@ type Vault struct {
 
 // NewVault wraps components.NewVault.
 func NewVault(ctx *pulumi.Context, name string, args VaultArgs, opts ...pulumi.ResourceOption) (*Vault, error) {
-	var endpoint *components.VaultPrivateEndpoint
+	var endpoint *components.PrivateEndpointArgs
 	if args.PrivateEndpoint != nil {
-		endpoint = &components.VaultPrivateEndpoint{SubnetID: args.PrivateEndpoint.SubnetID, DNSZoneID: args.PrivateEndpoint.DNSZoneID}
+		endpoint = &components.PrivateEndpointArgs{SubnetID: args.PrivateEndpoint.SubnetID, DNSZoneID: args.PrivateEndpoint.DNSZoneID}
 	}
 	lib := components.VaultArgs{
 		ResourceGroupName:           args.ResourceGroupName,
