@@ -54,7 +54,7 @@ func TestReplaceRulesMatchArgsDocs(t *testing.T) {
 
 // argsPartTypes are the struct types that Args fields hold: their fields are
 // Args fields too.
-var argsPartTypes = map[string]bool{"SecretObject": true, "SyncSecret": true, "VaultAccess": true, "ServiceAccountRef": true, "VaultPrivateEndpoint": true, "MaintenanceWindow": true}
+var argsPartTypes = map[string]bool{"SecretObject": true, "SyncSecret": true, "VaultAccess": true, "ServiceAccountRef": true, "MaintenanceWindow": true}
 
 // argsFieldDocs reads the doc comment of every field of every exported
 // struct type whose name ends in Args, or that an Args field holds, as

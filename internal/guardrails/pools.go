@@ -128,11 +128,11 @@ func containerInsights(p *Plan, cluster plan.Resource) string {
 	at := "addonProfiles." + containerInsightsAddon + "."
 	switch {
 	case !isTrue(cluster, at+"enabled"):
-		return "the omsagent add-on is off"
+		return "the " + containerInsightsAddon + " add-on is off"
 	case str(cluster, at+"config.useAADAuth") != "true":
-		return "the omsagent add-on authenticates with the workspace key, not its managed identity (useAADAuth)"
+		return "the " + containerInsightsAddon + " add-on authenticates with the workspace key, not its managed identity (useAADAuth)"
 	case str(cluster, at+"config.logAnalyticsWorkspaceResourceID") == "":
-		return "the omsagent add-on has no workspace"
+		return "the " + containerInsightsAddon + " add-on has no workspace"
 	}
 	for _, a := range plan.OfType(p.Resources, typeDCRAssociation) {
 		if !sameID(str(a, "resourceUri"), cluster.ID) {

@@ -66,10 +66,11 @@ var Rules = []Rule{
 		Check: want(isTrue, "securityProfile.workloadIdentity.enabled", "the workload-identity webhook is off")},
 	{ID: "AKS-SECRETS-ROTATION", Title: "the Key Vault secrets provider rotates secrets", Type: typeCluster, Key: "cluster.secretRotation",
 		Check: func(_ *Plan, r plan.Resource) string {
-			if !isTrue(r, "addonProfiles.azureKeyvaultSecretsProvider.enabled") {
-				return "the azureKeyvaultSecretsProvider add-on is off"
+			at := "addonProfiles." + azure.SecretsProviderAddon + "."
+			if !isTrue(r, at+"enabled") {
+				return "the " + azure.SecretsProviderAddon + " add-on is off"
 			}
-			if str(r, "addonProfiles.azureKeyvaultSecretsProvider.config.enableSecretRotation") != "true" {
+			if str(r, at+"config.enableSecretRotation") != "true" {
 				return "secret rotation is off"
 			}
 			return ""
