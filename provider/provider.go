@@ -26,7 +26,7 @@ import (
 const Name = "secure-aks"
 
 // Version is the provider's version, the library release it serves.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // New returns the provider.
 func New() (p.Provider, error) {

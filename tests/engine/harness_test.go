@@ -37,7 +37,7 @@ const (
 	azureADVersion     = "5.53.5"
 	kubernetesVersion  = "4.32.0"
 	// componentVersion is provider.Version, the component provider's.
-	componentVersion = "0.1.0"
+	componentVersion = "0.2.0"
 	// pulumiVersion is the CLI's version, set at build time: the Automation
 	// API refuses a CLI that reports none.
 	pulumiVersion = "v3.274.1"
@@ -56,6 +56,11 @@ func setUp(m *testing.M) (int, error) {
 	cache, err := cacheDir()
 	if err != nil {
 		return 0, err
+	}
+	// The component plugin is installed under the version the provider
+	// reports (api/README.md: a release sets both).
+	if src, err := os.ReadFile("../../provider/provider.go"); err != nil || !strings.Contains(string(src), `const Version = "`+componentVersion+`"`) {
+		return 0, fmt.Errorf("componentVersion %s is not provider.Version in provider/provider.go (%v)", componentVersion, err)
 	}
 	tools, err := filepath.Abs("../../tools/engine")
 	if err != nil {
