@@ -104,7 +104,7 @@ func Deploy(ctx *pulumi.Context, cfg *Config) (*Platform, error) {
 			return nil, err
 		}
 		clusterArgs.NodeSubnetID = p.Network.NodeSubnetID
-		vaultArgs.PrivateEndpoint = &components.VaultPrivateEndpoint{SubnetID: p.Network.EndpointSubnetID, DNSZoneID: p.Network.VaultDNSZoneID}
+		vaultArgs.PrivateEndpoint = &components.PrivateEndpointArgs{SubnetID: p.Network.EndpointSubnetID, DNSZoneID: p.Network.VaultDNSZoneID}
 	}
 	if cfg.Logs.Enabled {
 		ws, err := opinsights.NewWorkspace(ctx, "log-secure-aks", &opinsights.WorkspaceArgs{
