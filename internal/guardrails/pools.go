@@ -11,17 +11,6 @@ import (
 	"github.com/secure-aks/secure-aks/internal/plan"
 )
 
-// Container Insights, the system pool and the maintenance schedules, as
-// the components set them up (docs/azure-facts.md#container-insights,
-// #node-pools).
-const (
-	containerInsightsAddon  = azure.ContainerInsightsAddon
-	containerInsightsStream = azure.ContainerInsightsStream
-	systemPoolTaint         = azure.SystemPoolTaint
-	autoUpgradeSchedule     = azure.AutoUpgradeScheduleName
-	nodeOSUpgradeSchedule   = azure.NodeOSUpgradeScheduleName
-)
-
 // pool is one node pool of a cluster: an inline agentPoolProfiles entry or
 // an AgentPool resource, read through one interface.
 type pool struct {
@@ -83,8 +72,8 @@ func systemPoolTainted(p *Plan, cluster plan.Resource) string {
 		return ""
 	}
 	for _, pl := range p.pools(cluster) {
-		if pl.system() && !slices.Contains(pl.list("nodeTaints"), any(systemPoolTaint)) {
-			return fmt.Sprintf("system pool %s is not tainted %s: application pods share it with the system pods", pl.name, systemPoolTaint)
+		if pl.system() && !slices.Contains(pl.list("nodeTaints"), any(azure.SystemPoolTaint)) {
+			return fmt.Sprintf("system pool %s is not tainted %s: application pods share it with the system pods", pl.name, azure.SystemPoolTaint)
 		}
 	}
 	return ""
@@ -94,8 +83,8 @@ func systemPoolTainted(p *Plan, cluster plan.Resource) string {
 // planned-maintenance configuration on the cluster, at least 4 hours long.
 func maintenanceWindows(p *Plan, cluster plan.Resource) string {
 	need := map[string]bool{
-		autoUpgradeSchedule:   !isOff(str(cluster, "autoUpgradeProfile.upgradeChannel")),
-		nodeOSUpgradeSchedule: !isOff(str(cluster, "autoUpgradeProfile.nodeOSUpgradeChannel")),
+		azure.AutoUpgradeScheduleName:   !isOff(str(cluster, "autoUpgradeProfile.upgradeChannel")),
+		azure.NodeOSUpgradeScheduleName: !isOff(str(cluster, "autoUpgradeProfile.nodeOSUpgradeChannel")),
 	}
 	for _, m := range plan.OfType(p.Resources, typeMaintenance) {
 		if str(m, "resourceName") != azureName(cluster) {
@@ -106,7 +95,7 @@ func maintenanceWindows(p *Plan, cluster plan.Resource) string {
 		}
 	}
 	var missing []string
-	for _, name := range []string{autoUpgradeSchedule, nodeOSUpgradeSchedule} {
+	for _, name := range []string{azure.AutoUpgradeScheduleName, azure.NodeOSUpgradeScheduleName} {
 		if need[name] {
 			missing = append(missing, name)
 		}
@@ -125,14 +114,14 @@ func isOff(channel string) bool {
 // and a workspace, a data collection rule that sends the Container Insights
 // stream to a workspace, and its association with the cluster.
 func containerInsights(p *Plan, cluster plan.Resource) string {
-	at := "addonProfiles." + containerInsightsAddon + "."
+	at := "addonProfiles." + azure.ContainerInsightsAddon + "."
 	switch {
 	case !isTrue(cluster, at+"enabled"):
-		return "the " + containerInsightsAddon + " add-on is off"
+		return "the " + azure.ContainerInsightsAddon + " add-on is off"
 	case str(cluster, at+"config.useAADAuth") != "true":
-		return "the " + containerInsightsAddon + " add-on authenticates with the workspace key, not its managed identity (useAADAuth)"
+		return "the " + azure.ContainerInsightsAddon + " add-on authenticates with the workspace key, not its managed identity (useAADAuth)"
 	case str(cluster, at+"config.logAnalyticsWorkspaceResourceID") == "":
-		return "the " + containerInsightsAddon + " add-on has no workspace"
+		return "the " + azure.ContainerInsightsAddon + " add-on has no workspace"
 	}
 	for _, a := range plan.OfType(p.Resources, typeDCRAssociation) {
 		if !sameID(str(a, "resourceUri"), cluster.ID) {
@@ -144,7 +133,7 @@ func containerInsights(p *Plan, cluster plan.Resource) string {
 			}
 		}
 	}
-	return "no data collection rule associated with the cluster sends " + containerInsightsStream + " to a workspace"
+	return "no data collection rule associated with the cluster sends " + azure.ContainerInsightsStream + " to a workspace"
 }
 
 // sendsContainerInsights says whether a data collection rule's flows carry
@@ -158,7 +147,7 @@ func sendsContainerInsights(dcr plan.Resource) bool {
 	}
 	for i := range list(dcr, "dataFlows") {
 		at := fmt.Sprintf("dataFlows.%d.", i)
-		if !slices.Contains(list(dcr, at+"streams"), any(containerInsightsStream)) {
+		if !slices.Contains(list(dcr, at+"streams"), any(azure.ContainerInsightsStream)) {
 			continue
 		}
 		for _, d := range list(dcr, at+"destinations") {

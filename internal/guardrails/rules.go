@@ -43,20 +43,6 @@ const (
 	typeStack = ""
 )
 
-// What the components set up, as internal/azure names it once: the rules
-// check the plan against the same definitions the program uses.
-const (
-	roleSecretsUser     = azure.RoleKeyVaultSecretsUser
-	roleCertificateUser = azure.RoleKeyVaultCertificateUser
-	roleCryptoUser      = azure.RoleKeyVaultCryptoUser
-	roleSecretsOfficer  = azure.RoleKeyVaultSecretsOfficer
-	roleAcrPull         = azure.RoleAcrPull
-	// federationAudience is Entra's token-exchange audience.
-	federationAudience = azure.TokenExchangeAudience
-	// maxCredentials is Azure's limit of federated credentials per identity.
-	maxCredentials = azure.MaxFederatedCredentials
-)
-
 // Rules are every guardrail, in the order -check prints them.
 var Rules = []Rule{
 	// The cluster.
@@ -216,7 +202,7 @@ var Rules = []Rule{
 		}},
 	{ID: "ACR-PULL-KUBELET-ONLY", Title: "AcrPull goes to the cluster's kubelet identity only", Type: typeRoleAssignment,
 		Check: func(p *Plan, r plan.Resource) string {
-			if !strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+roleAcrPull) {
+			if !strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+azure.RoleAcrPull) {
 				return ""
 			}
 			if !slices.Contains(p.kubeletObjectIDs(), str(r, "principalId")) {
@@ -295,7 +281,7 @@ var Rules = []Rule{
 				return "" // not a workload's grant
 			}
 			role := str(r, "roleDefinitionId")
-			for _, read := range []string{roleSecretsUser, roleCertificateUser, roleCryptoUser} {
+			for _, read := range []string{azure.RoleKeyVaultSecretsUser, azure.RoleKeyVaultCertificateUser, azure.RoleKeyVaultCryptoUser} {
 				if strings.HasSuffix(strings.ToLower(role), "/"+read) {
 					return ""
 				}
@@ -319,7 +305,7 @@ var Rules = []Rule{
 	{ID: "ID-NO-STANDING-DATA-PLANE", Production: true, Title: "no standing data-plane access for the deployer", Type: typeStack, Key: "vault.deployerDataPlaneAccess",
 		Check: func(p *Plan, _ plan.Resource) string {
 			for _, r := range plan.OfType(p.Resources, typeRoleAssignment) {
-				if strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+roleSecretsOfficer) {
+				if strings.HasSuffix(strings.ToLower(str(r, "roleDefinitionId")), "/"+azure.RoleKeyVaultSecretsOfficer) {
 					return r.Name + " grants Key Vault Secrets Officer: read access to every secret"
 				}
 			}
@@ -348,8 +334,8 @@ var Rules = []Rule{
 		}},
 	{ID: "ID-FEDERATION-EXACT", Title: "federated credentials trust exactly the cluster and one service account", Type: typeCredential,
 		Check: func(p *Plan, r plan.Resource) string {
-			if aud := list(r, "audiences"); len(aud) != 1 || aud[0] != federationAudience {
-				return fmt.Sprintf("audiences %v, want [%s]", aud, federationAudience)
+			if aud := list(r, "audiences"); len(aud) != 1 || aud[0] != azure.TokenExchangeAudience {
+				return fmt.Sprintf("audiences %v, want [%s]", aud, azure.TokenExchangeAudience)
 			}
 			if issuers := p.issuers(); !slices.Contains(issuers, str(r, "issuer")) {
 				return fmt.Sprintf("issuer %q is not the cluster's", str(r, "issuer"))
@@ -357,8 +343,8 @@ var Rules = []Rule{
 			if !subjectForm.MatchString(str(r, "subject")) {
 				return fmt.Sprintf("subject %q is not system:serviceaccount:NAMESPACE:NAME", str(r, "subject"))
 			}
-			if n := p.siblings(r, typeCredential); n > maxCredentials {
-				return fmt.Sprintf("%d credentials on one identity, over Azure's %d", n, maxCredentials)
+			if n := p.siblings(r, typeCredential); n > azure.MaxFederatedCredentials {
+				return fmt.Sprintf("%d credentials on one identity, over Azure's %d", n, azure.MaxFederatedCredentials)
 			}
 			return ""
 		}},
