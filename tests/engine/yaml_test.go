@@ -101,8 +101,9 @@ func readmeYAML(t *testing.T, intro string) string {
 // provider binary: a Cluster, a provider from its kubeconfig and
 // clusterUid, and a namespace through that provider. Then it previews the
 // same program with provider: ${cluster.kubernetesProvider}, which the
-// YAML host refuses today; when it stops refusing, this test fails so that
-// the README can say so. (Previews only: an up would reach for the
+// YAML host refuses today, though the component's reference to the
+// provider reaches it in the preview; when it stops refusing, this test
+// fails so that the README can say so. (Previews only: an up would reach for the
 // stand-in cluster's API server.)
 func TestReadmeYAMLClusterProvider(t *testing.T) {
 	program := readmeYAML(t, "A YAML program\nmakes its provider from the cluster's")
@@ -135,6 +136,11 @@ func TestReadmeYAMLClusterProvider(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "resource cannot be an output") {
 		t.Errorf("the YAML host no longer refuses provider: ${cluster.kubernetesProvider} (err: %v): "+
 			"update provider/README.md and docs/azure-facts.md#pulumi-specifics, and use it in the README's program", err)
+	}
+	// The reference did arrive, in a preview, naming the cluster's
+	// provider: the YAML host fails only to hydrate it.
+	if ref := components.ClusterType + "$pulumi:providers:kubernetes::cluster-k8s"; err == nil || !strings.Contains(err.Error(), ref) {
+		t.Errorf("the preview's error does not name the reference to %s: %v", ref, err)
 	}
 }
 

@@ -17,8 +17,9 @@ const cluster = new secureaks.Cluster("platform", {
 // cluster.kubernetesProvider is the library's own provider, typed as
 // @pulumi/kubernetes' Provider. It arrives as an Output, and a resource
 // option takes a plain provider (pulumi/pulumi#7012), so the namespace is
-// declared in its apply. The reference is known in a preview too, so the
-// preview shows the namespace.
+// declared in its apply. The component sends the reference in a preview
+// too, so the preview should show the namespace (CI type-checks this
+// program; it does not run it).
 export const namespace = cluster.kubernetesProvider.apply(provider =>
     new k8s.core.v1.Namespace("apps", { metadata: { name: "apps" } }, { provider }).metadata.name);
 export const oidcIssuerUrl = cluster.oidcIssuerUrl;
