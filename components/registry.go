@@ -86,6 +86,19 @@ type PrivateEndpointArgs struct {
 	DNSZoneID pulumi.StringInput
 }
 
+// check adds the rules of an endpoint the caller set at field (nil: none).
+func (pe *PrivateEndpointArgs) check(fe *fieldErrors, field string) {
+	if pe == nil {
+		return
+	}
+	if pe.SubnetID == nil {
+		fe.add(field+".SubnetID", nil, "is required")
+	}
+	if pe.DNSZoneID == nil {
+		fe.add(field+".DNSZoneID", nil, "is required")
+	}
+}
+
 // Registry is an Azure Container Registry with its admin user and anonymous
 // pull off, optionally reachable only through a private endpoint.
 type Registry struct {
@@ -124,17 +137,12 @@ func (a RegistryArgs) Validate() error {
 		fe.add("Name", a.Name, "must be 5-50 letters and digits")
 	}
 	checkOneOf(&fe, "SKU", a.SKU, registrySKUs)
-	if pe := a.PrivateEndpoint; pe != nil {
+	if a.PrivateEndpoint != nil {
 		if a.SKU != RegistrySKUPremium {
 			fe.addf("SKU", string(a.SKU), "must be %s with a private endpoint: only Premium registries take private endpoints or close their public network access", RegistrySKUPremium)
 		}
-		if pe.SubnetID == nil {
-			fe.add("PrivateEndpoint.SubnetID", nil, "is required")
-		}
-		if pe.DNSZoneID == nil {
-			fe.add("PrivateEndpoint.DNSZoneID", nil, "is required")
-		}
 	}
+	a.PrivateEndpoint.check(&fe, "PrivateEndpoint")
 	checkTags(&fe, "Tags", a.Tags)
 	return fe.err()
 }

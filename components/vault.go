@@ -320,14 +320,7 @@ func (a VaultArgs) Validate() error {
 			fe.add("Secrets."+n, nil, "must have a value")
 		}
 	}
-	if pe := a.PrivateEndpoint; pe != nil {
-		if pe.SubnetID == nil {
-			fe.add("PrivateEndpoint.SubnetID", nil, "is required")
-		}
-		if pe.DNSZoneID == nil {
-			fe.add("PrivateEndpoint.DNSZoneID", nil, "is required")
-		}
-	}
+	a.PrivateEndpoint.check(&fe, "PrivateEndpoint")
 	checkTags(&fe, "Tags", a.Tags)
 	return fe.err()
 }
