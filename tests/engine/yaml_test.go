@@ -38,18 +38,7 @@ func TestReadmeYAMLProgram(t *testing.T) {
 		}
 		program = strings.Replace(program, r.old, r.new, 1)
 	}
-	appDir := filepath.Join(dir, "yaml")
-	if err := os.MkdirAll(appDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(appDir, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s, err := auto.UpsertStackLocalSource(ctx, "dev", appDir, auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + filepath.Join(dir, "state")}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Workspace().RemoveStack(context.Background(), "dev", optremove.Force()) })
+	s := yamlStack(t, filepath.Join(dir, "yaml"), filepath.Join(dir, "state"), program)
 	res, err := s.Up(ctx, optup.ErrorProgressStreams(testWriter{t}))
 	if err != nil {
 		t.Fatalf("pulumi up of provider/README.md's YAML program: %v", err)
@@ -148,21 +137,29 @@ func TestReadmeYAMLClusterProvider(t *testing.T) {
 // the engine's steps by URN.
 func previewYAML(t *testing.T, name, program string) (map[string]*step, error) {
 	t.Helper()
-	ctx := context.Background()
 	dir := filepath.Join(workRoot, t.Name(), name)
-	state := filepath.Join(dir, "state")
-	if err := os.MkdirAll(state, 0o755); err != nil {
-		t.Fatal(err)
+	s := yamlStack(t, dir, filepath.Join(dir, "state"), program)
+	steps := recordSteps()
+	_, err := s.Preview(context.Background(), optpreview.EventStreams(steps.ch))
+	return steps.wait(), err
+}
+
+// yamlStack writes program as dir/Pulumi.yaml and makes its stack dev in
+// the backend at state, removed when the test ends.
+func yamlStack(t *testing.T, dir, state, program string) auto.Stack {
+	t.Helper()
+	for _, d := range []string{dir, state} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(program), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err := auto.UpsertStackLocalSource(ctx, "dev", dir, auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + state}))
+	s, err := auto.UpsertStackLocalSource(context.Background(), "dev", dir, auto.EnvVars(map[string]string{"PULUMI_BACKEND_URL": "file://" + state}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = s.Workspace().RemoveStack(context.Background(), "dev", optremove.Force()) })
-	steps := recordSteps()
-	_, err = s.Preview(ctx, optpreview.EventStreams(steps.ch))
-	return steps.wait(), err
+	return s
 }
