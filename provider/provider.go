@@ -93,7 +93,8 @@ func referKubernetesProvider(raw string) (string, error) {
 	}
 	prefix := "/kubernetes/v" + kubernetesVersion + "/schema.json#"
 	found := 0
-	for tok, res := range spec.Resources {
+	// Properties is a map: a changed entry is changed in spec.
+	for _, res := range spec.Resources {
 		for name, prop := range res.Properties {
 			if prop.Ref == prefix+"/resources/kubernetes:index:Provider" {
 				prop.Ref = prefix + "/provider"
@@ -101,7 +102,6 @@ func referKubernetesProvider(raw string) (string, error) {
 				found++
 			}
 		}
-		spec.Resources[tok] = res
 	}
 	if found != 1 {
 		return "", fmt.Errorf("the inferred schema has %d references to the Kubernetes provider v%s, want 1 (Cluster.kubernetesProvider)", found, kubernetesVersion)
